@@ -1,0 +1,133 @@
+using System.Collections.Immutable;
+
+namespace Baton.Core.Ledgers;
+
+/// <summary>
+/// A mutable working copy used while one command is applied: replaces sessions in place,
+/// collects events, and builds the next immutable <see cref="Ledger"/> only when something changed.
+/// </summary>
+internal sealed class LedgerDraft(Ledger original, DateTimeOffset now, SessionPolicy policy)
+{
+    private readonly List<Session> _sessions = [.. original.Sessions];
+    private ImmutableArray<LedgerEvent>.Builder? _events;
+    private bool _changed;
+
+    public DateTimeOffset Now { get; } = now;
+
+    public SessionPolicy Policy { get; } = policy;
+
+    public IReadOnlyList<Session> Sessions => _sessions;
+
+    public int IndexOf(string sessionId) =>
+        _sessions.FindIndex(s => string.Equals(s.Id, sessionId, StringComparison.Ordinal));
+
+    public int CountActive(string? deviceType = null)
+    {
+        var count = 0;
+        foreach (var session in _sessions)
+        {
+            if (session.State == SessionState.Active &&
+                (deviceType is null || string.Equals(session.Device.Type, deviceType, StringComparison.OrdinalIgnoreCase)))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>The active session with the earliest login, optionally of one device type.</summary>
+    public int IndexOfOldestActive(string? deviceType = null)
+    {
+        var oldest = -1;
+        for (var i = 0; i < _sessions.Count; i++)
+        {
+            var session = _sessions[i];
+            if (session.State == SessionState.Active &&
+                (deviceType is null || string.Equals(session.Device.Type, deviceType, StringComparison.OrdinalIgnoreCase)) &&
+                (oldest < 0 || session.CreatedAt < _sessions[oldest].CreatedAt))
+            {
+                oldest = i;
+            }
+        }
+
+        return oldest;
+    }
+
+    public void Add(Session session)
+    {
+        _sessions.Add(session);
+        Record(new LedgerEvent(LedgerEventKind.SessionStarted, session.Id, session.Generation));
+    }
+
+    public Session Rotate(int index, string newJti, ClientInfo client)
+    {
+        var rotated = _sessions[index].Rotate(newJti, client, Now, Policy);
+        _sessions[index] = rotated;
+        Record(new LedgerEvent(LedgerEventKind.TokenRotated, rotated.Id, rotated.Generation));
+        return rotated;
+    }
+
+    public Session End(int index, EndReason reason)
+    {
+        var ended = _sessions[index].End(reason, Now);
+        _sessions[index] = ended;
+        if (reason == EndReason.ReuseDetected)
+        {
+            Record(new LedgerEvent(LedgerEventKind.ReuseDetected, ended.Id, ended.Generation));
+        }
+
+        Record(new LedgerEvent(LedgerEventKind.SessionEnded, ended.Id, ended.Generation, reason));
+        return ended;
+    }
+
+    /// <summary>Ends expired sessions and forgets ended ones past their retention or over the cap.</summary>
+    public void Housekeep()
+    {
+        for (var i = 0; i < _sessions.Count; i++)
+        {
+            if (_sessions[i].State == SessionState.Active && _sessions[i].IsExpiredAt(Now))
+            {
+                End(i, EndReason.Expired);
+            }
+        }
+
+        var removed = _sessions.RemoveAll(s => s.EndedAt is { } ended && ended + Policy.EndedSessionRetention <= Now);
+        var ended = _sessions.Count - CountActive();
+        for (var excess = ended - Policy.MaxEndedSessionsKept; excess > 0; excess--)
+        {
+            _sessions.RemoveAt(IndexOfOldestEnded());
+            removed++;
+        }
+
+        _changed |= removed > 0;
+    }
+
+    public LedgerChange<TOutcome> Finish<TOutcome>(TOutcome outcome)
+    {
+        var events = _events?.ToImmutable() ?? [];
+        return _changed
+            ? new LedgerChange<TOutcome>(original with { Sessions = [.. _sessions] }, outcome, events, Changed: true)
+            : new LedgerChange<TOutcome>(original, outcome, events, Changed: false);
+    }
+
+    private int IndexOfOldestEnded()
+    {
+        var oldest = -1;
+        for (var i = 0; i < _sessions.Count; i++)
+        {
+            if (_sessions[i].EndedAt is { } ended && (oldest < 0 || ended < _sessions[oldest].EndedAt))
+            {
+                oldest = i;
+            }
+        }
+
+        return oldest;
+    }
+
+    private void Record(LedgerEvent e)
+    {
+        (_events ??= ImmutableArray.CreateBuilder<LedgerEvent>()).Add(e);
+        _changed = true;
+    }
+}

@@ -1,0 +1,37 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Baton.Core.Ledgers;
+
+/// <summary>
+/// The ledger's stored document format (UTF-8 JSON), in one place so that every store writes the
+/// same bytes. The version is not part of the document: stores keep it in its own column, where
+/// compare-and-swap can see it.
+/// </summary>
+public static class LedgerSerializer
+{
+    /// <summary>The document bytes of <paramref name="ledger"/>'s sessions.</summary>
+    public static byte[] Serialize(Ledger ledger)
+    {
+        ArgumentNullException.ThrowIfNull(ledger);
+        return JsonSerializer.SerializeToUtf8Bytes(new LedgerDocument(ledger.Sessions.ToArray()), LedgerJsonContext.Default.LedgerDocument);
+    }
+
+    /// <summary>Reads a document written by <see cref="Serialize"/> back into a ledger at <paramref name="version"/>.</summary>
+    /// <exception cref="JsonException">The document is not a ledger (a bug or a corrupted row, never user input).</exception>
+    public static Ledger Deserialize(string userId, long version, ReadOnlySpan<byte> document)
+    {
+        var doc = JsonSerializer.Deserialize(document, LedgerJsonContext.Default.LedgerDocument)
+            ?? throw new JsonException($"The ledger document of user {userId} is null.");
+        return new Ledger(userId, version, [.. doc.Sessions]);
+    }
+}
+
+internal sealed record LedgerDocument(Session[] Sessions);
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    UseStringEnumConverter = true)]
+[JsonSerializable(typeof(LedgerDocument))]
+internal sealed partial class LedgerJsonContext : JsonSerializerContext;

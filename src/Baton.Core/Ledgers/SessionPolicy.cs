@@ -1,0 +1,42 @@
+namespace Baton.Core.Ledgers;
+
+/// <summary>
+/// The rules every ledger transition applies: limits, lifetimes and the reuse grace.
+/// Bound from the <c>Baton:Sessions</c> configuration section.
+/// </summary>
+public sealed class SessionPolicy
+{
+    /// <summary>The configuration section this binds to.</summary>
+    public const string SectionName = "Baton:Sessions";
+
+    /// <summary>Most active sessions one user may hold. Default 1: single-device login.</summary>
+    public int MaxSessionsPerUser { get; set; } = 1;
+
+    /// <summary>Most active sessions per device type, for example <c>web: 1, mobile: 1</c>. Types not listed are limited only by <see cref="MaxSessionsPerUser"/>.</summary>
+    public Dictionary<string, int> MaxSessionsPerDeviceType { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>What a login does at a limit. Default <see cref="LimitAction.EvictOldest"/>.</summary>
+    public LimitAction OnLimit { get; set; } = LimitAction.EvictOldest;
+
+    /// <summary>A session whose refresh token is not used for this long expires. Sliding: each refresh extends it. Default 7 days.</summary>
+    public TimeSpan RefreshIdleLifetime { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>No session outlives this, however often it refreshes. Default 30 days.</summary>
+    public TimeSpan SessionAbsoluteLifetime { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// How long after a rotation the immediate predecessor still answers with the current
+    /// generation instead of counting as reuse, so racing tabs converge. Default 10 s; zero turns it off.
+    /// </summary>
+    public TimeSpan RefreshReuseGrace { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long an ended session is kept so that its tokens are refused with a precise reason. Default 1 day; keep it at least the access token lifetime.</summary>
+    public TimeSpan EndedSessionRetention { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>Most ended sessions kept per user, newest first, so a ledger stays small. Default 16.</summary>
+    public int MaxEndedSessionsKept { get; set; } = 16;
+
+    /// <summary>The limit for one device type, or null when the type has none of its own.</summary>
+    public int? LimitFor(string deviceType) =>
+        MaxSessionsPerDeviceType.TryGetValue(deviceType, out var limit) ? limit : null;
+}
