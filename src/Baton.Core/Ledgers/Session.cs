@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text.Json.Serialization;
 
 namespace Baton.Core.Ledgers;
@@ -17,6 +18,9 @@ public sealed record Session
 
     /// <summary>The client that started or last refreshed the session.</summary>
     public ClientInfo Client { get; init; } = ClientInfo.None;
+
+    /// <summary>Roles copied into this session's access tokens, fixed at login.</summary>
+    public ImmutableArray<string> Roles { get; init; } = [];
 
     /// <summary>When the login happened.</summary>
     public required DateTimeOffset CreatedAt { get; init; }

@@ -14,6 +14,9 @@ namespace Baton.Core.Ledgers;
 /// <param name="Client">Where the login came from.</param>
 public sealed record StartSession(string SessionId, Device Device, string RefreshJti, ClientInfo Client) : LedgerCommand<StartSessionOutcome>
 {
+    /// <summary>Roles the session's access tokens carry (from the account, or given by a trusted backend).</summary>
+    public ImmutableArray<string> Roles { get; init; } = [];
+
     private protected override StartSessionOutcome Decide(LedgerDraft draft)
     {
         var policy = draft.Policy;
@@ -36,7 +39,7 @@ public sealed record StartSession(string SessionId, Device Device, string Refres
         EvictDownTo(draft, Device.Type, policy.LimitFor(Device.Type), replaced);
         EvictDownTo(draft, deviceType: null, policy.MaxSessionsPerUser, replaced);
 
-        var started = Session.Start(SessionId, Device, Client, RefreshJti, draft.Now, policy);
+        var started = Session.Start(SessionId, Device, Client, RefreshJti, draft.Now, policy) with { Roles = Roles };
         draft.Add(started);
         return new StartSessionOutcome(started, replaced.ToImmutable());
     }
