@@ -93,22 +93,28 @@ internal sealed class LedgerDraft(Ledger original, DateTimeOffset now, SessionPo
         }
 
         var removed = _sessions.RemoveAll(s => s.EndedAt is { } ended && ended + Policy.EndedSessionRetention <= Now);
-        var ended = _sessions.Count - CountActive();
-        for (var excess = ended - Policy.MaxEndedSessionsKept; excess > 0; excess--)
-        {
-            _sessions.RemoveAt(IndexOfOldestEnded());
-            removed++;
-        }
-
         _changed |= removed > 0;
+        CapEnded();
     }
 
     public LedgerChange<TOutcome> Finish<TOutcome>(TOutcome outcome)
     {
+        // The command may have ended sessions of its own; they are the newest, so the cap drops older ones.
+        CapEnded();
         var events = _events?.ToImmutable() ?? [];
         return _changed
             ? new LedgerChange<TOutcome>(original with { Sessions = [.. _sessions] }, outcome, events, Changed: true)
             : new LedgerChange<TOutcome>(original, outcome, events, Changed: false);
+    }
+
+    private void CapEnded()
+    {
+        var ended = _sessions.Count - CountActive();
+        for (var excess = ended - Policy.MaxEndedSessionsKept; excess > 0; excess--)
+        {
+            _sessions.RemoveAt(IndexOfOldestEnded());
+            _changed = true;
+        }
     }
 
     private int IndexOfOldestEnded()

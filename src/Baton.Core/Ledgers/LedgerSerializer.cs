@@ -23,7 +23,17 @@ public static class LedgerSerializer
     {
         var doc = JsonSerializer.Deserialize(document, LedgerJsonContext.Default.LedgerDocument)
             ?? throw new JsonException($"The ledger document of user {userId} is null.");
-        return new Ledger(userId, version, [.. doc.Sessions]);
+        // Fields added after a document was written read back as their defaults, not as nulls.
+        var sessions = new Session[doc.Sessions.Length];
+        for (var i = 0; i < sessions.Length; i++)
+        {
+            var s = doc.Sessions[i];
+            sessions[i] = s.Roles.IsDefault || s.Client is null
+                ? s with { Roles = s.Roles.IsDefault ? [] : s.Roles, Client = s.Client ?? ClientInfo.None }
+                : s;
+        }
+
+        return new Ledger(userId, version, [.. sessions]);
     }
 }
 

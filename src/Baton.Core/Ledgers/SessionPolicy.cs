@@ -37,6 +37,17 @@ public sealed class SessionPolicy
     public int MaxEndedSessionsKept { get; set; } = 16;
 
     /// <summary>The limit for one device type, or null when the type has none of its own.</summary>
-    public int? LimitFor(string deviceType) =>
-        MaxSessionsPerDeviceType.TryGetValue(deviceType, out var limit) ? limit : null;
+    public int? LimitFor(string deviceType)
+    {
+        // Device types compare without case whatever comparer the configured dictionary has.
+        foreach (var (type, limit) in MaxSessionsPerDeviceType)
+        {
+            if (string.Equals(type, deviceType, StringComparison.OrdinalIgnoreCase))
+            {
+                return limit;
+            }
+        }
+
+        return null;
+    }
 }
