@@ -1,0 +1,34 @@
+namespace Baton.Server;
+
+/// <summary>
+/// Every log line Baton writes, source-generated. Event ids: 1xx sessions and auth, 2xx
+/// accounts, 3xx start-up and keys, 9xx failures. No raw token is ever logged; see <see cref="TokenFingerprint"/>.
+/// </summary>
+internal static partial class Log
+{
+    public const string Category = "Baton.Server";
+
+    [LoggerMessage(101, LogLevel.Information, "Session {SessionId} started for user {UserId}")]
+    public static partial void SessionStarted(ILogger logger, string userId, string sessionId);
+
+    [LoggerMessage(102, LogLevel.Information, "Login refused: {Code}")]
+    public static partial void LoginRefused(ILogger logger, string code);
+
+    [LoggerMessage(103, LogLevel.Information, "Refresh refused: {Code} ({Reason}), token {TokenFingerprint}")]
+    public static partial void RefreshRefused(ILogger logger, string code, string? reason, string tokenFingerprint);
+
+    [LoggerMessage(104, LogLevel.Warning, "User {UserId} kicked: {Count} sessions ended")]
+    public static partial void UserKicked(ILogger logger, string userId, int count);
+
+    [LoggerMessage(301, LogLevel.Information, "Generated {Purpose} signing key {Kid} ({Algorithm})")]
+    public static partial void KeyGenerated(ILogger logger, string purpose, string kid, string algorithm);
+
+    [LoggerMessage(302, LogLevel.Information, "Admin account {Username} ensured from configuration")]
+    public static partial void AdminBootstrapped(ILogger logger, string username);
+
+    [LoggerMessage(901, LogLevel.Warning, "Store unavailable while handling {Path}")]
+    public static partial void StoreUnavailable(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(902, LogLevel.Error, "Unhandled error while handling {Path}")]
+    public static partial void Unhandled(ILogger logger, string path, Exception exception);
+}

@@ -1,0 +1,78 @@
+using Baton.Core;
+using Baton.Core.Ledgers;
+using Baton.Core.Users;
+using Baton.Server.Accounts;
+using Baton.Server.Auth;
+using Baton.Server.Endpoints.Contracts;
+using Baton.Server.Problems;
+using Baton.Server.Sessions;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Baton.Server.Endpoints;
+
+/// <summary>The signed-in user: who am I, my devices, sign one out, change my password.</summary>
+internal static class MeApi
+{
+    public static RouteGroupBuilder MapMeApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/v1/me").WithTags("Me").RequireAuthorization(AuthSchemes.UserPolicy);
+        group.MapGet("/", Me);
+        group.MapGet("/sessions", MySessions);
+        group.MapDelete("/sessions/{sessionId}", RevokeMySession);
+        group.MapPost("/password", ChangePassword).Validate<ChangePasswordRequest>();
+        return group;
+    }
+
+    public static async Task<Ok<MeView>> Me(HttpContext context, IUserStore users, CancellationToken cancellationToken)
+    {
+        var principal = context.User;
+        var account = await users.FindByIdAsync(principal.UserId(), cancellationToken);
+        var roles = principal.FindAll(BatonClaims.Role).Select(c => c.Value).ToArray();
+        return TypedResults.Ok(new MeView(principal.UserId(), account?.Username, roles, principal.SessionIdOf()));
+    }
+
+    public static async Task<Results<Ok<SessionView[]>, ProblemHttpResult>> MySessions(HttpContext context, SessionService sessions, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var ledger = await sessions.Engine.ReadAsync(context.User.UserId(), cancellationToken);
+        if (!ledger.Succeeded)
+        {
+            return ApiProblem.Of(ErrorCode.Unavailable);
+        }
+
+        var current = context.User.SessionIdOf();
+        var now = time.GetUtcNow();
+        return TypedResults.Ok(ledger.Outcome.Sessions
+            .Where(s => s.State == SessionState.Active && !s.IsExpiredAt(now))
+            .Select(s => SessionView.Of(s, current))
+            .ToArray());
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> RevokeMySession(
+        string sessionId, HttpContext context, SessionService sessions, CancellationToken cancellationToken)
+    {
+        var result = await sessions.EndAsync(context.User.UserId(), sessionId, EndReason.Revoked, BearerAuthenticationHandler.ClientInfoOf(context), cancellationToken);
+        if (!result.Succeeded)
+        {
+            return ApiProblem.Of(ErrorCode.Unavailable);
+        }
+
+        return result.Outcome.Status == EndStatus.UnknownSession
+            ? ApiProblem.NotFound("No such session.")
+            : TypedResults.NoContent();
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> ChangePassword(
+        ChangePasswordRequest request, HttpContext context, AccountService accounts, SessionService sessions, CancellationToken cancellationToken)
+    {
+        var user = context.User;
+        if (await accounts.ChangePasswordAsync(user.UserId(), request.CurrentPassword!, request.NewPassword!, cancellationToken) is { } error)
+        {
+            return ApiProblem.Of(error, "The current password is wrong.");
+        }
+
+        var ended = await sessions.EndAllAsync(user.UserId(), EndReason.PasswordChanged, user.SessionIdOf(), BearerAuthenticationHandler.ClientInfoOf(context), cancellationToken);
+        return ended.Succeeded ? TypedResults.NoContent() : ApiProblem.Of(ErrorCode.Unavailable, "The password changed, but the other sessions could not be ended yet; retry.");
+    }
+}
+
+public sealed record MeView(string Id, string? Username, IReadOnlyList<string> Roles, string SessionId);

@@ -1,0 +1,138 @@
+using System.Text.Json;
+using Baton.Core.Audit;
+using Baton.Core.Engine;
+using Baton.Core.Ledgers;
+using Baton.Core.Storage;
+using Baton.Core.Tokens;
+using Baton.Core.Users;
+using Baton.Server.Accounts;
+using Baton.Server.Auth;
+using Baton.Server.Endpoints;
+using Baton.Server.Options;
+using Baton.Server.Problems;
+using Baton.Server.Sessions;
+using Baton.Storage.Sqlite;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace Baton.Server.Hosting;
+
+/// <summary>Wires Baton into an ASP.NET Core host.</summary>
+internal static class BatonServerExtensions
+{
+    public static WebApplicationBuilder AddBaton(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+
+        services.TryAddSingleton(TimeProvider.System);
+        AddValidatedOptions<SessionPolicy, SessionPolicyValidator>(services, SessionPolicy.SectionName);
+        AddValidatedOptions<LedgerEngineOptions, EngineOptionsValidator>(services, LedgerEngineOptions.SectionName);
+        AddValidatedOptions<TokenOptions, TokenOptionsValidator>(services, TokenOptions.SectionName);
+        AddValidatedOptions<AccountOptions, AccountOptionsValidator>(services, AccountOptions.SectionName);
+        AddValidatedOptions<CookieTransportOptions, CookieOptionsValidator>(services, CookieTransportOptions.SectionName);
+        AddValidatedOptions<ApiKeyOptions, ApiKeyOptionsValidator>(services, ApiKeyOptions.SectionName);
+        AddValidatedOptions<RateLimitOptions, RateLimitOptionsValidator>(services, RateLimitOptions.SectionName);
+        services.AddOptions<HttpLimitOptions>().BindConfiguration(HttpLimitOptions.SectionName);
+        services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.SectionName);
+        services.AddOptions<StoreOptions>().BindConfiguration(StoreOptions.SectionName);
+
+        AddStore(services, configuration);
+
+        services.AddSingleton(sp => new LedgerCache(sp.GetRequiredService<IOptions<LedgerEngineOptions>>().Value.CacheCapacity));
+        services.AddSingleton(sp => new LedgerEngine(
+            sp.GetRequiredService<ILedgerStore>(),
+            sp.GetRequiredService<LedgerCache>(),
+            sp.GetRequiredService<IOptions<SessionPolicy>>().Value,
+            sp.GetRequiredService<IOptions<LedgerEngineOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<SigningKeys>();
+        services.AddSingleton<SessionService>();
+        services.AddSingleton<AccountService>();
+        services.AddSingleton<RefreshCookies>();
+        services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
+        services.AddOptions<PasswordHasherOptions>().Configure<IOptions<AccountOptions>>((hasher, accounts) =>
+        {
+            hasher.CompatibilityMode = PasswordHasherCompatibilityMode.IdentityV3;
+            hasher.IterationCount = accounts.Value.PasswordIterations;
+        });
+        services.AddHostedService<StartupTasks>();
+
+        services.AddAuthentication(AuthSchemes.Default)
+            .AddPolicyScheme(AuthSchemes.Default, "Bearer or API key", o => o.ForwardDefaultSelector = context =>
+                context.Request.Headers.ContainsKey(AuthSchemes.ApiKeyHeader) ? AuthSchemes.ApiKey : AuthSchemes.Bearer)
+            .AddScheme<AuthenticationSchemeOptions, BearerAuthenticationHandler>(AuthSchemes.Bearer, null)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(AuthSchemes.ApiKey, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(AuthSchemes.UserPolicy, p => p.AddAuthenticationSchemes(AuthSchemes.Bearer).RequireClaim(BatonClaims.SessionId))
+            .AddPolicy(AuthSchemes.AdminPolicy, p => p.RequireAssertion(c => c.User.IsInRole(Roles.Admin) || c.User.HasScope(ApiScopes.SessionsAdmin)))
+            .AddPolicy(AuthSchemes.IssuePolicy, p => p.AddAuthenticationSchemes(AuthSchemes.ApiKey).RequireClaim(BatonClaims.Scope, ApiScopes.SessionsIssue))
+            .AddPolicy(AuthSchemes.IntrospectPolicy, p => p.AddAuthenticationSchemes(AuthSchemes.ApiKey).RequireClaim(BatonClaims.Scope, ApiScopes.TokensIntrospect));
+
+        services.AddBatonRateLimits(configuration.GetSection(RateLimitOptions.SectionName).Get<RateLimitOptions>() ?? new RateLimitOptions());
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            var status = context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode;
+            context.ProblemDetails.Extensions.TryAdd("code", ApiProblem.CodeForStatus(status));
+        });
+        services.AddExceptionHandler<StoreExceptionHandler>();
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            o.SerializerOptions.MaxDepth = 16;
+        });
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = context.Configuration.GetSection(HttpLimitOptions.SectionName).Get<HttpLimitOptions>()?.MaxRequestBodyBytes ?? new HttpLimitOptions().MaxRequestBodyBytes;
+        });
+        return builder;
+    }
+
+    public static WebApplication MapBaton(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseMiddleware<RequestGuardMiddleware>();
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+
+        app.MapAuthApi();
+        app.MapMeApi();
+        app.MapSessionsApi();
+        app.MapAdminApi();
+        app.MapGet("/health/live", () => TypedResults.Ok(new { status = "live" })).WithTags("Health");
+        return app;
+    }
+
+    private static void AddStore(IServiceCollection services, IConfiguration configuration)
+    {
+        var provider = configuration.GetSection(StoreOptions.SectionName).Get<StoreOptions>()?.Provider ?? StoreProvider.Sqlite;
+        switch (provider)
+        {
+            case StoreProvider.Sqlite:
+                services.AddOptions<SqliteStoreOptions>().BindConfiguration(SqliteStoreOptions.SectionName);
+                services.AddSingleton(sp => new SqliteStore(sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value));
+                break;
+            default:
+                throw new InvalidOperationException($"{StoreOptions.SectionName}:Provider '{provider}' is not available in this build.");
+        }
+
+        services.AddSingleton<ILedgerStore>(sp => sp.GetRequiredService<SqliteStore>());
+        services.AddSingleton<IUserStore>(sp => sp.GetRequiredService<SqliteStore>());
+        services.AddSingleton<IAuditLog>(sp => sp.GetRequiredService<SqliteStore>());
+        services.AddSingleton<ISigningKeyStore>(sp => sp.GetRequiredService<SqliteStore>());
+        services.AddSingleton<IStoreMigrator>(sp => sp.GetRequiredService<SqliteStore>());
+    }
+
+    private static void AddValidatedOptions<TOptions, TValidator>(IServiceCollection services, string section)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        services.AddOptions<TOptions>().BindConfiguration(section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
+    }
+}

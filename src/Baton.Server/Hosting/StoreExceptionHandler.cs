@@ -1,0 +1,28 @@
+using Baton.Core;
+using Baton.Core.Engine;
+using Baton.Server.Problems;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace Baton.Server.Hosting;
+
+/// <summary>A store outage that surfaces as an exception (account reads) answers 503 + Retry-After, never 500 (I7).</summary>
+internal sealed class StoreExceptionHandler(ILogger<StoreExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is not StoreUnavailableException)
+        {
+            if (exception is not BadHttpRequestException)
+            {
+                Log.Unhandled(logger, httpContext.Request.Path, exception);
+            }
+
+            return false;
+        }
+
+        Log.StoreUnavailable(logger, httpContext.Request.Path, exception);
+        httpContext.Response.Headers.RetryAfter = "1";
+        await ApiProblem.Of(ErrorCode.Unavailable).ExecuteAsync(httpContext);
+        return true;
+    }
+}

@@ -1,0 +1,17 @@
+namespace Baton.Server.Options;
+
+/// <summary>
+/// An administrator account created (or given the admin role) at start-up, so a new installation
+/// needs no database access to get one. Section <c>Baton:Bootstrap</c>; set the password through
+/// the environment (<c>Baton__Bootstrap__AdminPassword</c>), not a file.
+/// </summary>
+public sealed class BootstrapOptions
+{
+    public const string SectionName = "Baton:Bootstrap";
+
+    /// <summary>The admin's username; nothing is created when unset.</summary>
+    public string? AdminUsername { get; set; }
+
+    /// <summary>The admin's password, used only when the account does not exist yet.</summary>
+    public string? AdminPassword { get; set; }
+}

@@ -1,0 +1,113 @@
+using Baton.Core.Engine;
+using Baton.Core.Ledgers;
+using Microsoft.Extensions.Options;
+
+namespace Baton.Server.Options;
+
+/// <summary>Checks options at start-up (ValidateOnStart); each message names the setting to fix.</summary>
+internal abstract class OptionsValidator<T> : IValidateOptions<T>
+    where T : class
+{
+    public ValidateOptionsResult Validate(string? name, T options)
+    {
+        var failures = new List<string>();
+        Check(options, (ok, message) =>
+        {
+            if (!ok)
+            {
+                failures.Add(message);
+            }
+        });
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    protected abstract void Check(T options, Action<bool, string> require);
+}
+
+internal sealed class SessionPolicyValidator : OptionsValidator<SessionPolicy>
+{
+    protected override void Check(SessionPolicy o, Action<bool, string> require)
+    {
+        const string s = SessionPolicy.SectionName;
+        require(o.MaxSessionsPerUser >= 1, $"{s}:MaxSessionsPerUser must be at least 1 (was {o.MaxSessionsPerUser}).");
+        foreach (var (type, limit) in o.MaxSessionsPerDeviceType)
+        {
+            require(limit >= 1, $"{s}:MaxSessionsPerDeviceType:{type} must be at least 1 (was {limit}).");
+        }
+
+        require(o.RefreshIdleLifetime > TimeSpan.Zero, $"{s}:RefreshIdleLifetime must be positive.");
+        require(o.SessionAbsoluteLifetime > TimeSpan.Zero, $"{s}:SessionAbsoluteLifetime must be positive.");
+        require(o.RefreshReuseGrace >= TimeSpan.Zero && o.RefreshReuseGrace < o.RefreshIdleLifetime, $"{s}:RefreshReuseGrace must be zero or more and shorter than RefreshIdleLifetime.");
+        require(o.EndedSessionRetention >= TimeSpan.Zero, $"{s}:EndedSessionRetention must not be negative.");
+        require(o.MaxEndedSessionsKept >= 0, $"{s}:MaxEndedSessionsKept must not be negative.");
+    }
+}
+
+internal sealed class EngineOptionsValidator : OptionsValidator<LedgerEngineOptions>
+{
+    protected override void Check(LedgerEngineOptions o, Action<bool, string> require)
+    {
+        const string s = LedgerEngineOptions.SectionName;
+        require(o.MaxAttempts >= 1, $"{s}:MaxAttempts must be at least 1.");
+        require(o.RetryJitter >= TimeSpan.Zero, $"{s}:RetryJitter must not be negative.");
+        require(o.CacheCapacity >= 0, $"{s}:CacheCapacity must not be negative.");
+        require(!string.IsNullOrWhiteSpace(o.NodeName), $"{s}:NodeName must not be empty.");
+    }
+}
+
+internal sealed class AccountOptionsValidator : OptionsValidator<AccountOptions>
+{
+    protected override void Check(AccountOptions o, Action<bool, string> require)
+    {
+        const string s = AccountOptions.SectionName;
+        require(o.PasswordIterations >= 1, $"{s}:PasswordIterations must be at least 1 (OWASP recommends 210000).");
+        require(o.MinPasswordLength >= 1 && o.MinPasswordLength <= o.MaxPasswordLength, $"{s}:MinPasswordLength must be between 1 and MaxPasswordLength.");
+        require(o.MaxPasswordLength <= 1024, $"{s}:MaxPasswordLength must be at most 1024.");
+        require(o.MaxUsernameLength is >= 1 and <= 256, $"{s}:MaxUsernameLength must be between 1 and 256.");
+        require(o.MaxFailedLogins >= 1, $"{s}:MaxFailedLogins must be at least 1.");
+        require(o.LockoutDuration > TimeSpan.Zero, $"{s}:LockoutDuration must be positive.");
+    }
+}
+
+internal sealed class CookieOptionsValidator : OptionsValidator<CookieTransportOptions>
+{
+    protected override void Check(CookieTransportOptions o, Action<bool, string> require)
+    {
+        const string s = CookieTransportOptions.SectionName;
+        require(o.Name.StartsWith("__Host-", StringComparison.Ordinal) && o.Name.Length > 7, $"{s}:Name must start with __Host- (was '{o.Name}').");
+        require(!string.IsNullOrWhiteSpace(o.CsrfHeaderName), $"{s}:CsrfHeaderName must not be empty.");
+        foreach (var origin in o.AllowedOrigins)
+        {
+            require(Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.AbsolutePath == "/", $"{s}:AllowedOrigins entry '{origin}' must be an origin such as https://app.example.com.");
+        }
+    }
+}
+
+internal sealed class ApiKeyOptionsValidator : OptionsValidator<ApiKeyOptions>
+{
+    protected override void Check(ApiKeyOptions o, Action<bool, string> require)
+    {
+        for (var i = 0; i < o.Keys.Count; i++)
+        {
+            var key = o.Keys[i];
+            var at = $"{ApiKeyOptions.SectionName}:Keys:{i}";
+            require(!string.IsNullOrWhiteSpace(key.Name), $"{at}:Name must not be empty.");
+            require(key.Sha256.Length == 64 && key.Sha256.All(Uri.IsHexDigit), $"{at}:Sha256 must be 64 hex digits (hash-api-key prints it).");
+            foreach (var scope in key.Scopes)
+            {
+                require(ApiScopes.All.Contains(scope), $"{at}:Scopes has unknown scope '{scope}' (known: {string.Join(", ", ApiScopes.All)}).");
+            }
+        }
+    }
+}
+
+internal sealed class RateLimitOptionsValidator : OptionsValidator<RateLimitOptions>
+{
+    protected override void Check(RateLimitOptions o, Action<bool, string> require)
+    {
+        const string s = RateLimitOptions.SectionName;
+        require(o.LoginPerMinute >= 0, $"{s}:LoginPerMinute must not be negative.");
+        require(o.RegisterPerMinute >= 0, $"{s}:RegisterPerMinute must not be negative.");
+        require(o.RefreshPerMinute >= 0, $"{s}:RefreshPerMinute must not be negative.");
+    }
+}

@@ -1,0 +1,17 @@
+using Baton.Server.Hosting;
+
+if (args is ["hash-api-key", var key])
+{
+    // Prints the value to configure under Baton:ApiKeys:Keys:N:Sha256 for this key.
+    Console.WriteLine(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key))));
+    return;
+}
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddBaton();
+var app = builder.Build();
+app.MapBaton();
+app.Run();
+
+/// <summary>The entry point, visible to WebApplicationFactory in tests.</summary>
+public partial class Program;
