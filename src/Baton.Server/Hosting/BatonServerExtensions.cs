@@ -47,7 +47,10 @@ internal static class BatonServerExtensions
             sp.GetRequiredService<IOptions<SessionPolicy>>().Value,
             sp.GetRequiredService<IOptions<LedgerEngineOptions>>().Value,
             sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<SigningKeys>();
+        services.AddSingleton(sp => new SigningKeys(
+            sp.GetRequiredService<ISigningKeyStore>(),
+            sp.GetRequiredService<IOptions<TokenOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<SessionService>();
         services.AddSingleton<AccountService>();
         services.AddSingleton<RefreshCookies>();

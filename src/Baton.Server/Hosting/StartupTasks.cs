@@ -1,4 +1,5 @@
 using Baton.Core.Storage;
+using Baton.Core.Tokens;
 using Baton.Server.Accounts;
 using Baton.Server.Options;
 using Microsoft.Extensions.Options;

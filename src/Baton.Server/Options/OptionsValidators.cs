@@ -1,5 +1,6 @@
 using Baton.Core.Engine;
 using Baton.Core.Ledgers;
+using Baton.Core.Tokens;
 using Microsoft.Extensions.Options;
 
 namespace Baton.Server.Options;
@@ -109,5 +110,25 @@ internal sealed class RateLimitOptionsValidator : OptionsValidator<RateLimitOpti
         require(o.LoginPerMinute >= 0, $"{s}:LoginPerMinute must not be negative.");
         require(o.RegisterPerMinute >= 0, $"{s}:RegisterPerMinute must not be negative.");
         require(o.RefreshPerMinute >= 0, $"{s}:RefreshPerMinute must not be negative.");
+    }
+}
+
+internal sealed class TokenOptionsValidator : OptionsValidator<TokenOptions>
+{
+    protected override void Check(TokenOptions o, Action<bool, string> require)
+    {
+        const string s = TokenOptions.SectionName;
+        require(Uri.TryCreate(o.Issuer, UriKind.Absolute, out var issuer) && issuer.Scheme is "https" or "http",
+            $"{s}:Issuer must be an absolute http(s) URL, Baton's public base address (was '{o.Issuer}').");
+        require(!string.IsNullOrWhiteSpace(o.AccessAudience), $"{s}:AccessAudience must not be empty.");
+        require(!string.IsNullOrWhiteSpace(o.RefreshAudience) && !string.Equals(o.RefreshAudience, o.AccessAudience, StringComparison.Ordinal),
+            $"{s}:RefreshAudience must not be empty and must differ from AccessAudience.");
+        require(!string.IsNullOrWhiteSpace(o.ClientId), $"{s}:ClientId must not be empty.");
+        require(o.AccessTokenLifetime >= TimeSpan.FromSeconds(30) && o.AccessTokenLifetime <= TimeSpan.FromDays(1),
+            $"{s}:AccessTokenLifetime must be between 30 seconds and 1 day (was {o.AccessTokenLifetime}).");
+        require(o.ClockSkew >= TimeSpan.Zero && o.ClockSkew <= TimeSpan.FromMinutes(5), $"{s}:ClockSkew must be between 0 and 5 minutes.");
+        require(o.MaxTokenLength is >= 512 and <= 16_384, $"{s}:MaxTokenLength must be between 512 and 16384.");
+        require(Enum.IsDefined(o.AccessAlgorithm), $"{s}:AccessAlgorithm must be ES256, RS256 or HS256.");
+        require(o.RetiredRefreshKeyLifetime > TimeSpan.Zero, $"{s}:RetiredRefreshKeyLifetime must be positive.");
     }
 }

@@ -1,0 +1,57 @@
+using Baton.Core.Storage;
+
+namespace Baton.Core.Tokens;
+
+/// <summary>
+/// The node's view of the shared key ring: loads it from the store, creates the first keys on
+/// first start (every node that races to do so converges on the same ring, because the signer
+/// is chosen deterministically from what the store holds), and swaps in a new
+/// <see cref="TokenService"/> snapshot whenever the ring is reloaded.
+/// </summary>
+public sealed class SigningKeys(ISigningKeyStore store, TokenOptions options, TimeProvider time)
+{
+    private volatile TokenService? _tokens;
+
+    /// <summary>The current token service.</summary>
+    /// <exception cref="InvalidOperationException"><see cref="InitializeAsync"/> has not completed.</exception>
+    public TokenService Tokens => _tokens ?? throw new InvalidOperationException("The key ring has not been loaded; call InitializeAsync at start-up.");
+
+    /// <summary>Loads the ring, generating and storing an access and a refresh key when none is active.</summary>
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        var ring = await ReloadAsync(cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        var added = false;
+        if (ring.SignerFor(KeyPurpose.Access, now) is null)
+        {
+            added |= await AddAsync(SigningKey.Generate(options.AccessAlgorithm, KeyPurpose.Access, now, now), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (ring.SignerFor(KeyPurpose.Refresh, now) is null)
+        {
+            added |= await AddAsync(SigningKey.Generate(SigningAlgorithm.HS256, KeyPurpose.Refresh, now, now), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (added)
+        {
+            await ReloadAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Reads the ring from the store and makes it current.</summary>
+    public async Task<KeyRing> ReloadAsync(CancellationToken cancellationToken)
+    {
+        var stored = await store.LoadKeysAsync(cancellationToken).ConfigureAwait(false);
+        var ring = new KeyRing(stored.Select(SigningKey.FromMaterial), options);
+        _tokens = new TokenService(ring);
+        return ring;
+    }
+
+    private async Task<bool> AddAsync(SigningKey key, CancellationToken cancellationToken)
+    {
+        using (key)
+        {
+            return await store.TryAddKeyAsync(key.ToMaterial(), cancellationToken).ConfigureAwait(false);
+        }
+    }
+}
