@@ -68,7 +68,7 @@ public sealed class LedgerEngine
                 if (await _store.TrySaveAsync(write, cancellationToken))
                 {
                     committed = next;
-                    EngineMetrics.Commits.Add(1);
+                    EngineMetrics.Committed(change.Events);
                     return EngineResult<TOutcome>.Success(change.Outcome, next);
                 }
 

@@ -2,6 +2,7 @@ using Baton.Core;
 using Baton.Core.Ledgers;
 using Baton.Server.Accounts;
 using Baton.Server.Auth;
+using Baton.Server.Diagnostics;
 using Baton.Server.Endpoints.Contracts;
 using Baton.Server.Options;
 using Baton.Server.Problems;
@@ -47,6 +48,7 @@ internal static class AuthApi
         var check = await accounts.CheckPasswordAsync(request.Username!, request.Password!, cancellationToken);
         if (check.User is not { } user)
         {
+            ServerMetrics.Login(check.Error);
             Log.LoginRefused(loggers.CreateLogger(Log.Category), check.Error!.Value.ToWire());
             if (check.RetryAfter is { } wait)
             {
@@ -57,6 +59,7 @@ internal static class AuthApi
         }
 
         var started = await sessions.StartAsync(user.Id, user.Roles, DeviceOf(request.Device), BearerAuthenticationHandler.ClientInfoOf(context), cancellationToken);
+        ServerMetrics.Login(started.Error);
         if (started.Pair is { } pair)
         {
             Log.SessionStarted(loggers.CreateLogger(Log.Category), user.Id, started.Session!.Id);

@@ -61,6 +61,7 @@ internal static class BatonServerExtensions
             hasher.IterationCount = accounts.Value.PasswordIterations;
         });
         services.AddHostedService<StartupTasks>();
+        services.AddBatonOperations();
 
         services.AddAuthentication(AuthSchemes.Default)
             .AddPolicyScheme(AuthSchemes.Default, "Bearer or API key", o => o.ForwardDefaultSelector = context =>
@@ -107,7 +108,7 @@ internal static class BatonServerExtensions
         app.MapMeApi();
         app.MapSessionsApi();
         app.MapAdminApi();
-        app.MapGet("/health/live", () => TypedResults.Ok(new { status = "live" })).WithTags("Health");
+        app.MapOperationsApi();
         return app;
     }
 

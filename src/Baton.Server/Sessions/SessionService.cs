@@ -3,6 +3,7 @@ using Baton.Core;
 using Baton.Core.Engine;
 using Baton.Core.Ledgers;
 using Baton.Core.Tokens;
+using Baton.Server.Diagnostics;
 
 namespace Baton.Server.Sessions;
 
@@ -31,6 +32,13 @@ internal sealed class SessionService(LedgerEngine engine, SigningKeys keys, Time
 
     /// <summary>Verifies the refresh token (no store I/O for a bad one), then rotates or replays inside the grace.</summary>
     public async Task<SessionResult> RefreshAsync(string? refreshToken, ClientInfo client, CancellationToken cancellationToken)
+    {
+        var result = await RotateAsync(refreshToken, client, cancellationToken);
+        ServerMetrics.Refresh(result.Error);
+        return result;
+    }
+
+    private async Task<SessionResult> RotateAsync(string? refreshToken, ClientInfo client, CancellationToken cancellationToken)
     {
         var verified = keys.Tokens.ValidateRefreshToken(refreshToken, time.GetUtcNow());
         if (!verified.Succeeded)

@@ -1,0 +1,18 @@
+using System.Diagnostics.Metrics;
+using Baton.Core;
+
+namespace Baton.Server.Diagnostics;
+
+/// <summary>Request outcomes on the <c>Baton.Server</c> meter; committed changes are counted by the engine's meter.</summary>
+internal static class ServerMetrics
+{
+    public const string MeterName = "Baton.Server";
+
+    private static readonly Meter Meter = new(MeterName);
+    private static readonly Counter<long> Logins = Meter.CreateCounter<long>("baton.logins", description: "Login attempts by outcome (ok or the error code).");
+    private static readonly Counter<long> Refreshes = Meter.CreateCounter<long>("baton.refreshes", description: "Refresh attempts by outcome (ok or the error code).");
+
+    public static void Login(ErrorCode? error) => Logins.Add(1, new KeyValuePair<string, object?>("outcome", error?.ToWire() ?? "ok"));
+
+    public static void Refresh(ErrorCode? error) => Refreshes.Add(1, new KeyValuePair<string, object?>("outcome", error?.ToWire() ?? "ok"));
+}
