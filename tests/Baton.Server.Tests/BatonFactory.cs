@@ -32,7 +32,7 @@ public class BatonFactory : WebApplicationFactory<Program>
     {
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
-            ["Baton:Sqlite:ConnectionString"] = $"Data Source={DatabasePath}",
+            ["Baton:Sqlite:Path"] = DatabasePath,
             // Fast hashes: the tests exercise the logic, not PBKDF2's cost.
             ["Baton:Accounts:PasswordIterations"] = "1000",
             ["Baton:RateLimits:LoginPerMinute"] = "0",

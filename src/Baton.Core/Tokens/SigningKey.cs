@@ -217,7 +217,7 @@ public sealed class SigningKey : IDisposable
     private static byte[] HeaderJson(string kid, SigningAlgorithm algorithm, KeyPurpose purpose)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, TokenService.WriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteString("alg", algorithm.ToString());

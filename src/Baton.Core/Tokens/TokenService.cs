@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Collections.Immutable;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Baton.Core.Tokens;
@@ -24,6 +25,9 @@ public sealed class TokenService
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
 
     private static readonly JsonReaderOptions StrictReader = new() { MaxDepth = 4 };
+
+    /// <summary>Writes <c>at+jwt</c> rather than <c>at\u002Bjwt</c>; tokens are never embedded in HTML.</summary>
+    internal static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly TokenOptions _options;
     private readonly byte[] _issuer;
@@ -72,7 +76,7 @@ public sealed class TokenService
         var jti = RandomIds.New();
 
         var payload = new ArrayBufferWriter<byte>(384);
-        using (var json = new Utf8JsonWriter(payload))
+        using (var json = new Utf8JsonWriter(payload, WriterOptions))
         {
             json.WriteStartObject();
             json.WriteString("iss"u8, _issuer);
@@ -107,7 +111,7 @@ public sealed class TokenService
         ArgumentNullException.ThrowIfNull(request);
         var key = Ring.SignerFor(KeyPurpose.Refresh, now) ?? throw new InvalidOperationException("No refresh token key is active.");
         var payload = new ArrayBufferWriter<byte>(256);
-        using (var json = new Utf8JsonWriter(payload))
+        using (var json = new Utf8JsonWriter(payload, WriterOptions))
         {
             json.WriteStartObject();
             json.WriteString("iss"u8, _issuer);

@@ -13,7 +13,7 @@ using Baton.Server.Problems;
 using Baton.Server.Sessions;
 using Baton.Storage.Sqlite;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Baton.Server.Hosting;
@@ -38,7 +38,7 @@ internal static class BatonServerExtensions
         services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.SectionName);
         services.AddOptions<StoreOptions>().BindConfiguration(StoreOptions.SectionName);
 
-        AddStore(services, configuration);
+        AddStore(services, configuration.GetSection(StoreOptions.SectionName).Get<StoreOptions>()?.Provider ?? StoreProvider.Sqlite);
 
         services.AddSingleton(sp => new LedgerCache(sp.GetRequiredService<IOptions<LedgerEngineOptions>>().Value.CacheCapacity));
         services.AddSingleton(sp => new LedgerEngine(
@@ -54,10 +54,10 @@ internal static class BatonServerExtensions
         services.AddSingleton<SessionService>();
         services.AddSingleton<AccountService>();
         services.AddSingleton<RefreshCookies>();
-        services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
-        services.AddOptions<PasswordHasherOptions>().Configure<IOptions<AccountOptions>>((hasher, accounts) =>
+        services.AddSingleton<Microsoft.AspNetCore.Identity.IPasswordHasher<UserAccount>, Microsoft.AspNetCore.Identity.PasswordHasher<UserAccount>>();
+        services.AddOptions<Microsoft.AspNetCore.Identity.PasswordHasherOptions>().Configure<IOptions<AccountOptions>>((hasher, accounts) =>
         {
-            hasher.CompatibilityMode = PasswordHasherCompatibilityMode.IdentityV3;
+            hasher.CompatibilityMode = Microsoft.AspNetCore.Identity.PasswordHasherCompatibilityMode.IdentityV3;
             hasher.IterationCount = accounts.Value.PasswordIterations;
         });
         services.AddHostedService<StartupTasks>();
@@ -112,9 +112,8 @@ internal static class BatonServerExtensions
         return app;
     }
 
-    private static void AddStore(IServiceCollection services, IConfiguration configuration)
+    private static void AddStore(IServiceCollection services, StoreProvider provider)
     {
-        var provider = configuration.GetSection(StoreOptions.SectionName).Get<StoreOptions>()?.Provider ?? StoreProvider.Sqlite;
         switch (provider)
         {
             case StoreProvider.Sqlite:

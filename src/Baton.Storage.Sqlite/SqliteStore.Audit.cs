@@ -1,0 +1,56 @@
+using Baton.Core;
+using Baton.Core.Audit;
+using Baton.Core.Engine;
+using Baton.Core.Ledgers;
+using Microsoft.Data.Sqlite;
+
+namespace Baton.Storage.Sqlite;
+
+public sealed partial class SqliteStore
+{
+    /// <inheritdoc />
+    public Task<IReadOnlyList<AuditEntry>> ReadAsync(string userId, int limit, CancellationToken cancellationToken) => RunAsync<IReadOnlyList<AuditEntry>>(connection =>
+    {
+        using var command = Command(connection,
+            "SELECT kind, session_id, generation, reason, ip, user_agent, node, at FROM audit_events WHERE user_id = $u ORDER BY id DESC LIMIT $n",
+            ("$u", userId), ("$n", limit));
+        using var reader = command.ExecuteReader();
+        var entries = new List<AuditEntry>();
+        while (reader.Read())
+        {
+            entries.Add(new AuditEntry(
+                userId,
+                Enum.Parse<LedgerEventKind>(reader.GetString(0)),
+                reader.GetString(1),
+                reader.GetInt32(2),
+                reader.IsDBNull(3) ? null : Enum.Parse<EndReason>(reader.GetString(3)),
+                reader.IsDBNull(4) ? null : reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.GetString(6),
+                FromMillis(reader.GetInt64(7))));
+        }
+
+        return entries;
+    }, cancellationToken);
+
+    private static void AppendAuditEvents(SqliteConnection connection, string userId, LedgerWrite write)
+    {
+        if (write.Events.IsDefaultOrEmpty)
+        {
+            return;
+        }
+
+        using var command = Command(connection,
+            "INSERT INTO audit_events (user_id, kind, session_id, generation, reason, ip, user_agent, node, at) VALUES ($u, $k, $s, $g, $r, $ip, $ua, $n, $at)",
+            ("$u", userId), ("$k", null), ("$s", null), ("$g", null), ("$r", null),
+            ("$ip", write.Audit.Client.IpAddress), ("$ua", write.Audit.Client.UserAgent), ("$n", write.Audit.Node), ("$at", write.Audit.At.ToUnixTimeMilliseconds()));
+        foreach (var e in write.Events)
+        {
+            command.Parameters["$k"].Value = e.Kind.ToString();
+            command.Parameters["$s"].Value = e.SessionId;
+            command.Parameters["$g"].Value = e.Generation;
+            command.Parameters["$r"].Value = e.Reason?.ToString() ?? (object)DBNull.Value;
+            command.ExecuteNonQuery();
+        }
+    }
+}

@@ -1,0 +1,170 @@
+using Baton.Core.Audit;
+using Baton.Core.Engine;
+using Baton.Core.Ledgers;
+using Baton.Core.Storage;
+using Baton.Core.Users;
+using Microsoft.Data.Sqlite;
+
+namespace Baton.Storage.Sqlite;
+
+/// <summary>
+/// Baton's embedded default store: one SQLite file in WAL mode, for a single Baton process.
+/// Every write is one <c>BEGIN IMMEDIATE</c> transaction with <c>synchronous=FULL</c>, so an
+/// answered request is on disk; the ledger's compare-and-swap and its audit events commit together.
+/// </summary>
+public sealed partial class SqliteStore : ILedgerStore, IUserStore, IAuditLog, ISigningKeyStore, IStoreMigrator, IDisposable
+{
+    private readonly string _connectionString;
+
+    /// <summary>Creates the store; nothing touches the file until the first operation.</summary>
+    public SqliteStore(SqliteStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Path = System.IO.Path.GetFullPath(options.Path);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            // Microsoft.Data.Sqlite retries SQLITE_BUSY until the command timeout (whole seconds).
+            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds)),
+        }.ToString();
+        BusyTimeoutMilliseconds = (int)options.BusyTimeout.TotalMilliseconds;
+    }
+
+    /// <summary>The database file.</summary>
+    public string Path { get; }
+
+    private int BusyTimeoutMilliseconds { get; }
+
+    /// <inheritdoc />
+    public Task MigrateAsync(CancellationToken cancellationToken) => RunAsync(connection =>
+    {
+        Execute(connection, "PRAGMA journal_mode = WAL; CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL);");
+        foreach (var (version, sql) in SqliteMigrations.All)
+        {
+            // BEGIN IMMEDIATE takes the write lock first, so two processes migrating at once apply each step once.
+            using var transaction = connection.BeginTransaction(deferred: false);
+            if (Scalar(connection, "SELECT COUNT(*) FROM schema_migrations WHERE version = $v", ("$v", version)) is 0L)
+            {
+                Execute(connection, sql);
+                Execute(connection, "INSERT INTO schema_migrations (version, applied_at) VALUES ($v, $at)", ("$v", version), ("$at", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+            }
+
+            transaction.Commit();
+        }
+
+        return true;
+    }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<Ledger> LoadAsync(string userId, CancellationToken cancellationToken) => RunAsync(connection =>
+    {
+        using var command = Command(connection, "SELECT version, document FROM ledgers WHERE user_id = $u", ("$u", userId));
+        using var reader = command.ExecuteReader();
+        return reader.Read()
+            ? LedgerSerializer.Deserialize(userId, reader.GetInt64(0), (byte[])reader.GetValue(1))
+            : Ledger.Empty(userId);
+    }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> TrySaveAsync(LedgerWrite write, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        return RunAsync(connection =>
+        {
+            var ledger = write.Ledger;
+            var document = LedgerSerializer.Serialize(ledger);
+            using var transaction = connection.BeginTransaction(deferred: false);
+            var written = write.ExpectedVersion == 0
+                ? Execute(connection, "INSERT INTO ledgers (user_id, version, document, expires_at) VALUES ($u, $v, $d, $e) ON CONFLICT (user_id) DO NOTHING",
+                    ("$u", ledger.UserId), ("$v", ledger.Version), ("$d", document), ("$e", write.ExpiresAt.ToUnixTimeMilliseconds()))
+                : Execute(connection, "UPDATE ledgers SET version = $v, document = $d, expires_at = $e WHERE user_id = $u AND version = $expected",
+                    ("$u", ledger.UserId), ("$v", ledger.Version), ("$d", document), ("$e", write.ExpiresAt.ToUnixTimeMilliseconds()), ("$expected", write.ExpectedVersion));
+            if (written != 1)
+            {
+                return false; // lost the race: the transaction rolls back on dispose, nothing was written
+            }
+
+            AppendAuditEvents(connection, ledger.UserId, write);
+            transaction.Commit();
+            return true;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+
+    /// <summary>Runs one unit of work on a pooled connection, translating the file's failures into <see cref="StoreUnavailableException"/>.</summary>
+    private Task<T> RunAsync<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            using var connection = Open();
+            return Task.FromResult(work(connection));
+        }
+        catch (SqliteException e) when (SqliteErrors.IsUnavailable(e))
+        {
+            throw SqliteErrors.Unavailable(e);
+        }
+        catch (IOException e)
+        {
+            throw new StoreUnavailableException($"The SQLite file {Path} cannot be used.", e);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new StoreUnavailableException($"The SQLite file {Path} cannot be used.", e);
+        }
+    }
+
+    private SqliteConnection Open()
+    {
+        if (System.IO.Path.GetDirectoryName(Path) is { Length: > 0 } directory)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            connection.Open();
+            // Per connection: durable commits, and SQLite's own wait for the write lock.
+            Execute(connection, $"PRAGMA synchronous = FULL; PRAGMA busy_timeout = {BusyTimeoutMilliseconds};");
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command;
+    }
+
+    private static int Execute(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(connection, sql, parameters);
+        return command.ExecuteNonQuery();
+    }
+
+    private static object? Scalar(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(connection, sql, parameters);
+        return command.ExecuteScalar();
+    }
+
+    private static long? Millis(DateTimeOffset? value) => value?.ToUnixTimeMilliseconds();
+
+    private static DateTimeOffset FromMillis(long value) => DateTimeOffset.FromUnixTimeMilliseconds(value);
+}
