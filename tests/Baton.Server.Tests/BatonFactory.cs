@@ -33,6 +33,8 @@ public class BatonFactory : WebApplicationFactory<Program>
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
             ["Baton:Sqlite:Path"] = DatabasePath,
+            // Most tests sign in on several devices; the single-device default has its own tests.
+            ["Baton:Sessions:MaxSessionsPerUser"] = "5",
             // Fast hashes: the tests exercise the logic, not PBKDF2's cost.
             ["Baton:Accounts:PasswordIterations"] = "1000",
             ["Baton:RateLimits:LoginPerMinute"] = "0",

@@ -79,6 +79,7 @@ internal static class BatonServerExtensions
         {
             var status = context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode;
             context.ProblemDetails.Extensions.TryAdd("code", ApiProblem.CodeForStatus(status));
+            ApiProblem.AddChallenge(context.HttpContext.Response, context.ProblemDetails.Extensions["code"] as string);
         });
         services.AddExceptionHandler<StoreExceptionHandler>();
         services.ConfigureHttpJsonOptions(o =>

@@ -20,6 +20,8 @@ internal static class OperationsApi
 
     public static IEndpointRouteBuilder MapOperationsApi(this IEndpointRouteBuilder routes)
     {
+        // Created now, not at the first scrape: a listener only sees measurements made after it starts.
+        routes.ServiceProvider.GetRequiredService<PrometheusExporter>();
         // Liveness runs no check: a live process whose store is down must not be restarted for it.
         routes.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).WithTags("Operations");
         routes.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) }).WithTags("Operations");

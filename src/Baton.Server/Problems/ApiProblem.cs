@@ -46,6 +46,20 @@ internal static class ApiProblem
         });
 
     /// <summary>The code for a response that reached the problem details writer without one (framework-made 400, 404, 413, 415, ...).</summary>
+    /// <summary>
+    /// Every 401 carries a challenge (RFC 9110 §15.5.2): RFC 6750's <c>invalid_token</c> when a
+    /// token was refused, a bare <c>Bearer</c> when credentials were.
+    /// </summary>
+    public static void AddChallenge(HttpResponse response, string? code)
+    {
+        if (response.StatusCode == StatusCodes.Status401Unauthorized && !response.Headers.ContainsKey("WWW-Authenticate"))
+        {
+            response.Headers.WWWAuthenticate = code == ErrorCode.InvalidCredentials.ToWire()
+                ? "Bearer realm=\"baton\""
+                : $"Bearer realm=\"baton\", error=\"invalid_token\", error_description=\"{code}\"";
+        }
+    }
+
     public static string CodeForStatus(int status) => status switch
     {
         StatusCodes.Status401Unauthorized => ErrorCode.InvalidToken.ToWire(),

@@ -83,5 +83,5 @@ internal sealed class SessionService(LedgerEngine engine, SigningKeys keys, Time
         return new SessionResult(pair, null, null, session, userId);
     }
 
-    private static long Seconds(TimeSpan span) => Math.Max(0, (long)span.TotalSeconds);
+    private static long Seconds(TimeSpan span) => Math.Max(0, (long)Math.Ceiling(span.TotalSeconds));
 }
