@@ -109,6 +109,7 @@ internal static class BatonServerExtensions
         app.MapMeApi();
         app.MapSessionsApi();
         app.MapAdminApi();
+        app.MapStandardsApi();
         app.MapOperationsApi();
         return app;
     }
