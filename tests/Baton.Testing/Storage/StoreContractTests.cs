@@ -1,0 +1,282 @@
+using System.Collections.Immutable;
+using Baton.Core;
+using Baton.Core.Engine;
+using Baton.Core.Ledgers;
+using Baton.Core.Tokens;
+using Baton.Core.Users;
+
+namespace Baton.Testing.Storage;
+
+/// <summary>
+/// The behaviour every store must have, written once: SQLite and PostgreSQL run these same tests
+/// (DESIGN.md §1: load, compare-and-swap save, audit in the same transaction; users; keys; migrations).
+/// Each test gets a fresh, migrated, empty database.
+/// </summary>
+public abstract class StoreContractTests
+{
+    protected static readonly DateTimeOffset Now = new(2026, 3, 4, 5, 6, 7, TimeSpan.Zero);
+    private static readonly SessionPolicy Policy = new() { MaxSessionsPerUser = 5 };
+    private static readonly AuditContext Audit = new(new ClientInfo("203.0.113.7", "Firefox/140"), "node-a", Now);
+
+    /// <summary>A fresh, migrated, empty store.</summary>
+    protected abstract Task<StoreUnderTest> CreateStoreAsync();
+
+    [Fact]
+    public async Task Load_UnknownUser_IsEmptyAtVersionZero()
+    {
+        await using var store = await CreateStoreAsync();
+
+        var ledger = await store.Ledgers.LoadAsync("nobody", CancellationToken.None);
+
+        Assert.Equal(0, ledger.Version);
+        Assert.Empty(ledger.Sessions);
+        Assert.Equal("nobody", ledger.UserId);
+    }
+
+    [Fact]
+    public async Task TrySave_InsertAtZero_ThenLoad_RoundTripsEveryField()
+    {
+        await using var store = await CreateStoreAsync();
+        var write = Write(Ledger.Empty("u1"), "s1");
+
+        Assert.True(await store.Ledgers.TrySaveAsync(write, CancellationToken.None));
+        var loaded = await store.Ledgers.LoadAsync("u1", CancellationToken.None);
+
+        Assert.Equal(1, loaded.Version);
+        Assert.Equal(LedgerSerializer.Serialize(write.Ledger), LedgerSerializer.Serialize(loaded));
+        var session = Assert.Single(loaded.Sessions);
+        Assert.Equal("s1", session.Id);
+        Assert.Equal<string>(["member"], session.Roles);
+        Assert.Equal(new ClientInfo("203.0.113.7", "Firefox/140"), session.Client);
+    }
+
+    [Fact]
+    public async Task TrySave_SecondInsertAtZero_IsRefused_AndChangesNothing()
+    {
+        await using var store = await CreateStoreAsync();
+        Assert.True(await store.Ledgers.TrySaveAsync(Write(Ledger.Empty("u1"), "s1"), CancellationToken.None));
+
+        var saved = await store.Ledgers.TrySaveAsync(Write(Ledger.Empty("u1"), "s2"), CancellationToken.None);
+
+        Assert.False(saved);
+        var loaded = await store.Ledgers.LoadAsync("u1", CancellationToken.None);
+        Assert.Equal("s1", Assert.Single(loaded.Sessions).Id);
+    }
+
+    [Fact]
+    public async Task TrySave_AtCurrentVersion_Succeeds_AtStaleVersion_WritesNothing()
+    {
+        await using var store = await CreateStoreAsync();
+        Assert.True(await store.Ledgers.TrySaveAsync(Write(Ledger.Empty("u1"), "s1"), CancellationToken.None));
+        var v1 = await store.Ledgers.LoadAsync("u1", CancellationToken.None);
+        Assert.True(await store.Ledgers.TrySaveAsync(Write(v1, "s2"), CancellationToken.None));
+        var eventsBefore = await store.Audit.ReadAsync("u1", 100, CancellationToken.None);
+
+        var stale = await store.Ledgers.TrySaveAsync(Write(v1, "s3"), CancellationToken.None);
+
+        Assert.False(stale);
+        var loaded = await store.Ledgers.LoadAsync("u1", CancellationToken.None);
+        Assert.Equal(2, loaded.Version);
+        Assert.Null(loaded.Find("s3"));
+        Assert.Equal(eventsBefore.Count, (await store.Audit.ReadAsync("u1", 100, CancellationToken.None)).Count);
+    }
+
+    [Fact]
+    public async Task TrySave_ConcurrentWritersFromTwoInstances_ExactlyOneWins()
+    {
+        await using var a = await CreateStoreAsync();
+        await using var b = await a.OpenAnotherAsync();
+        Assert.True(await a.Ledgers.TrySaveAsync(Write(Ledger.Empty("u1"), "s0"), CancellationToken.None));
+        var v1 = await a.Ledgers.LoadAsync("u1", CancellationToken.None);
+
+        var attempts = Enumerable.Range(0, 20).Select(i => Task.Run(() =>
+            (i % 2 == 0 ? a : b).Ledgers.TrySaveAsync(Write(v1, $"s{i + 1}"), CancellationToken.None)));
+        var results = await Task.WhenAll(attempts);
+
+        Assert.Equal(1, results.Count(saved => saved));
+        var loaded = await b.Ledgers.LoadAsync("u1", CancellationToken.None);
+        Assert.Equal(2, loaded.Version);
+        Assert.Equal(2, loaded.Sessions.Length);
+    }
+
+    [Fact]
+    public async Task TrySave_CommitsAuditEvents_WithClientAndNode_ReadNewestFirst()
+    {
+        await using var store = await CreateStoreAsync();
+        Assert.True(await store.Ledgers.TrySaveAsync(Write(Ledger.Empty("u1"), "s1"), CancellationToken.None));
+        var v1 = await store.Ledgers.LoadAsync("u1", CancellationToken.None);
+        var ended = new EndSession("s1", EndReason.Kicked).Apply(v1, Now, Policy);
+        Assert.True(await store.Ledgers.TrySaveAsync(WriteOf(v1, ended.Ledger, ended.Events), CancellationToken.None));
+
+        var events = await store.Audit.ReadAsync("u1", 10, CancellationToken.None);
+
+        Assert.Equal(2, events.Count);
+        Assert.Equal(LedgerEventKind.SessionEnded, events[0].Kind);
+        Assert.Equal(EndReason.Kicked, events[0].Reason);
+        Assert.Equal(LedgerEventKind.SessionStarted, events[1].Kind);
+        Assert.Null(events[1].Reason);
+        Assert.All(events, e =>
+        {
+            Assert.Equal("u1", e.UserId);
+            Assert.Equal("s1", e.SessionId);
+            Assert.Equal("203.0.113.7", e.IpAddress);
+            Assert.Equal("Firefox/140", e.UserAgent);
+            Assert.Equal("node-a", e.Node);
+            Assert.Equal(Now, e.At);
+        });
+        Assert.Single(await store.Audit.ReadAsync("u1", 1, CancellationToken.None));
+        Assert.Empty(await store.Audit.ReadAsync("someone-else", 10, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Users_CreateAndFind_ByIdAndNormalizedUsername()
+    {
+        await using var store = await CreateStoreAsync();
+        var user = User("id-1", "Alice");
+
+        Assert.True(await store.Users.TryCreateAsync(user, CancellationToken.None));
+
+        Assert.Equal(user, await store.Users.FindByIdAsync("id-1", CancellationToken.None), UserComparer.Instance);
+        Assert.Equal(user, await store.Users.FindByUsernameAsync("ALICE", CancellationToken.None), UserComparer.Instance);
+        Assert.Null(await store.Users.FindByIdAsync("id-2", CancellationToken.None));
+        Assert.Null(await store.Users.FindByUsernameAsync("BOB", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Users_DuplicateNormalizedUsername_IsRefused()
+    {
+        await using var store = await CreateStoreAsync();
+        Assert.True(await store.Users.TryCreateAsync(User("id-1", "Alice"), CancellationToken.None));
+
+        Assert.False(await store.Users.TryCreateAsync(User("id-2", "alice"), CancellationToken.None));
+        Assert.Null(await store.Users.FindByIdAsync("id-2", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task RecordFailedLogin_Parallel_CountsEveryFailure_AndLocksAtTheLimit()
+    {
+        await using var store = await CreateStoreAsync();
+        await using var other = await store.OpenAnotherAsync();
+        Assert.True(await store.Users.TryCreateAsync(User("id-1", "Alice"), CancellationToken.None));
+
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(() =>
+            (i % 2 == 0 ? store : other).Users.RecordFailedLoginAsync("id-1", Now, 100, TimeSpan.FromMinutes(5), CancellationToken.None))));
+
+        Assert.Equal(20, (await store.Users.FindByIdAsync("id-1", CancellationToken.None))!.FailedLoginCount);
+        var locked = await store.Users.RecordFailedLoginAsync("id-1", Now, 21, TimeSpan.FromMinutes(5), CancellationToken.None);
+        Assert.NotNull(locked);
+        Assert.Equal(0, locked.FailedLoginCount);
+        Assert.Equal(Now + TimeSpan.FromMinutes(5), locked.LockedUntil);
+        Assert.True(locked.IsLockedOutAt(Now));
+        Assert.Null(await store.Users.RecordFailedLoginAsync("nobody", Now, 3, TimeSpan.FromMinutes(5), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task RecordSuccessfulLogin_ClearsFailures_AndAppliesRehash()
+    {
+        await using var store = await CreateStoreAsync();
+        Assert.True(await store.Users.TryCreateAsync(User("id-1", "Alice"), CancellationToken.None));
+        await store.Users.RecordFailedLoginAsync("id-1", Now, 10, TimeSpan.FromMinutes(5), CancellationToken.None);
+
+        await store.Users.RecordSuccessfulLoginAsync("id-1", null, CancellationToken.None);
+        var cleared = await store.Users.FindByIdAsync("id-1", CancellationToken.None);
+        await store.Users.RecordSuccessfulLoginAsync("id-1", "rehashed", CancellationToken.None);
+        var rehashed = await store.Users.FindByIdAsync("id-1", CancellationToken.None);
+
+        Assert.Equal(0, cleared!.FailedLoginCount);
+        Assert.Equal("hash", cleared.PasswordHash);
+        Assert.Equal("rehashed", rehashed!.PasswordHash);
+    }
+
+    [Fact]
+    public async Task SetPasswordAndRoles_UpdateTheAccount_UnknownUserIsFalse()
+    {
+        await using var store = await CreateStoreAsync();
+        Assert.True(await store.Users.TryCreateAsync(User("id-1", "Alice"), CancellationToken.None));
+
+        Assert.True(await store.Users.SetPasswordAsync("id-1", "new-hash", "new-stamp", CancellationToken.None));
+        Assert.True(await store.Users.SetRolesAsync("id-1", ["admin", "member"], CancellationToken.None));
+        var user = await store.Users.FindByIdAsync("id-1", CancellationToken.None);
+
+        Assert.Equal("new-hash", user!.PasswordHash);
+        Assert.Equal("new-stamp", user.SecurityStamp);
+        Assert.Equal<string>(["admin", "member"], user.Roles);
+        Assert.False(await store.Users.SetPasswordAsync("nobody", "h", "s", CancellationToken.None));
+        Assert.False(await store.Users.SetRolesAsync("nobody", ["x"], CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Keys_AddLoadRetireDelete()
+    {
+        await using var store = await CreateStoreAsync();
+        var key = new SigningKeyMaterial("kid-1", SigningAlgorithm.ES256, KeyPurpose.Access, Now, Now.AddMinutes(1), null, [1, 2, 3, 255]);
+        var refresh = new SigningKeyMaterial("kid-2", SigningAlgorithm.HS256, KeyPurpose.Refresh, Now, Now, null, [9, 9]);
+
+        Assert.True(await store.Keys.TryAddKeyAsync(key, CancellationToken.None));
+        Assert.True(await store.Keys.TryAddKeyAsync(refresh, CancellationToken.None));
+        Assert.False(await store.Keys.TryAddKeyAsync(key with { PrivateKey = [7] }, CancellationToken.None));
+
+        var loaded = (await store.Keys.LoadKeysAsync(CancellationToken.None)).OrderBy(k => k.Kid, StringComparer.Ordinal).ToArray();
+        Assert.Equal(2, loaded.Length);
+        Assert.Equal(key.Kid, loaded[0].Kid);
+        Assert.Equal(key.Algorithm, loaded[0].Algorithm);
+        Assert.Equal(key.Purpose, loaded[0].Purpose);
+        Assert.Equal(key.CreatedAt, loaded[0].CreatedAt);
+        Assert.Equal(key.ActivatesAt, loaded[0].ActivatesAt);
+        Assert.Null(loaded[0].RetiresAt);
+        Assert.Equal(key.PrivateKey, loaded[0].PrivateKey);
+        Assert.Equal(KeyPurpose.Refresh, loaded[1].Purpose);
+
+        Assert.True(await store.Keys.RetireKeyAsync("kid-1", Now.AddHours(1), CancellationToken.None));
+        Assert.True(await store.Keys.RetireKeyAsync("kid-1", Now.AddHours(5), CancellationToken.None));
+        Assert.False(await store.Keys.RetireKeyAsync("kid-unknown", Now, CancellationToken.None));
+        var retired = (await store.Keys.LoadKeysAsync(CancellationToken.None)).Single(k => k.Kid == "kid-1");
+        Assert.Equal(Now.AddHours(1), retired.RetiresAt); // the first retirement time stands
+
+        Assert.Equal(0, await store.Keys.DeleteRetiredKeysAsync(Now.AddHours(1), CancellationToken.None));
+        Assert.Equal(1, await store.Keys.DeleteRetiredKeysAsync(Now.AddHours(2), CancellationToken.None));
+        Assert.Equal("kid-2", Assert.Single(await store.Keys.LoadKeysAsync(CancellationToken.None)).Kid);
+    }
+
+    [Fact]
+    public async Task Migrate_TwiceAndConcurrently_IsHarmless()
+    {
+        await using var store = await CreateStoreAsync();
+        await using var other = await store.OpenAnotherAsync();
+        Assert.True(await store.Ledgers.TrySaveAsync(Write(Ledger.Empty("u1"), "s1"), CancellationToken.None));
+
+        await Task.WhenAll(
+            Task.Run(() => store.Migrator.MigrateAsync(CancellationToken.None)),
+            Task.Run(() => other.Migrator.MigrateAsync(CancellationToken.None)),
+            Task.Run(() => store.Migrator.MigrateAsync(CancellationToken.None)));
+
+        Assert.Equal(1, (await other.Ledgers.LoadAsync("u1", CancellationToken.None)).Version);
+    }
+
+    /// <summary>A write that logs in session <paramref name="sessionId"/> on top of <paramref name="ledger"/>.</summary>
+    protected static LedgerWrite Write(Ledger ledger, string sessionId)
+    {
+        var change = new StartSession(sessionId, new Device("dev-" + sessionId, "web", "Browser"), sessionId + "-rt1", Audit.Client) { Roles = ["member"] }
+            .Apply(ledger, Now, Policy);
+        return WriteOf(ledger, change.Ledger, change.Events);
+    }
+
+    private static LedgerWrite WriteOf(Ledger before, Ledger after, ImmutableArray<LedgerEvent> events)
+    {
+        var next = after with { Version = before.Version + 1 };
+        return new LedgerWrite(next, before.Version, events, Audit, next.ExpiresAt(Policy));
+    }
+
+    private static UserAccount User(string id, string username) =>
+        new(id, username, UsernameNormalizer.Normalize(username), "hash", ["member"], "stamp", 0, null, Now);
+
+    private sealed class UserComparer : IEqualityComparer<UserAccount?>
+    {
+        public static readonly UserComparer Instance = new();
+
+        public bool Equals(UserAccount? x, UserAccount? y) =>
+            x is not null && y is not null && x with { Roles = [] } == y with { Roles = [] } && x.Roles.SequenceEqual(y.Roles);
+
+        public int GetHashCode(UserAccount? obj) => obj?.Id.GetHashCode(StringComparison.Ordinal) ?? 0;
+    }
+}
