@@ -11,7 +11,6 @@ using Baton.Server.Endpoints;
 using Baton.Server.Options;
 using Baton.Server.Problems;
 using Baton.Server.Sessions;
-using Baton.Storage.Sqlite;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -38,7 +37,7 @@ internal static class BatonServerExtensions
         services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.SectionName);
         services.AddOptions<StoreOptions>().BindConfiguration(StoreOptions.SectionName);
 
-        AddStore(services, configuration.GetSection(StoreOptions.SectionName).Get<StoreOptions>()?.Provider ?? StoreProvider.Sqlite);
+        services.AddBatonStore(configuration.GetSection(StoreOptions.SectionName).Get<StoreOptions>()?.Provider ?? StoreProvider.Sqlite);
 
         services.AddSingleton(sp => new LedgerCache(sp.GetRequiredService<IOptions<LedgerEngineOptions>>().Value.CacheCapacity));
         services.AddSingleton(sp => new LedgerEngine(
@@ -112,25 +111,6 @@ internal static class BatonServerExtensions
         app.MapStandardsApi();
         app.MapOperationsApi();
         return app;
-    }
-
-    private static void AddStore(IServiceCollection services, StoreProvider provider)
-    {
-        switch (provider)
-        {
-            case StoreProvider.Sqlite:
-                services.AddOptions<SqliteStoreOptions>().BindConfiguration(SqliteStoreOptions.SectionName);
-                services.AddSingleton(sp => new SqliteStore(sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value));
-                break;
-            default:
-                throw new InvalidOperationException($"{StoreOptions.SectionName}:Provider '{provider}' is not available in this build.");
-        }
-
-        services.AddSingleton<ILedgerStore>(sp => sp.GetRequiredService<SqliteStore>());
-        services.AddSingleton<IUserStore>(sp => sp.GetRequiredService<SqliteStore>());
-        services.AddSingleton<IAuditLog>(sp => sp.GetRequiredService<SqliteStore>());
-        services.AddSingleton<ISigningKeyStore>(sp => sp.GetRequiredService<SqliteStore>());
-        services.AddSingleton<IStoreMigrator>(sp => sp.GetRequiredService<SqliteStore>());
     }
 
     private static void AddValidatedOptions<TOptions, TValidator>(IServiceCollection services, string section)

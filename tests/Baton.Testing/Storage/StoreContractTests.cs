@@ -21,7 +21,7 @@ public abstract class StoreContractTests
     /// <summary>A fresh, migrated, empty store.</summary>
     protected abstract Task<StoreUnderTest> CreateStoreAsync();
 
-    [Fact]
+    [StoreFact]
     public async Task Load_UnknownUser_IsEmptyAtVersionZero()
     {
         await using var store = await CreateStoreAsync();
@@ -33,7 +33,7 @@ public abstract class StoreContractTests
         Assert.Equal("nobody", ledger.UserId);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task TrySave_InsertAtZero_ThenLoad_RoundTripsEveryField()
     {
         await using var store = await CreateStoreAsync();
@@ -50,7 +50,7 @@ public abstract class StoreContractTests
         Assert.Equal(new ClientInfo("203.0.113.7", "Firefox/140"), session.Client);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task TrySave_SecondInsertAtZero_IsRefused_AndChangesNothing()
     {
         await using var store = await CreateStoreAsync();
@@ -63,7 +63,7 @@ public abstract class StoreContractTests
         Assert.Equal("s1", Assert.Single(loaded.Sessions).Id);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task TrySave_AtCurrentVersion_Succeeds_AtStaleVersion_WritesNothing()
     {
         await using var store = await CreateStoreAsync();
@@ -81,7 +81,7 @@ public abstract class StoreContractTests
         Assert.Equal(eventsBefore.Count, (await store.Audit.ReadAsync("u1", 100, CancellationToken.None)).Count);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task TrySave_ConcurrentWritersFromTwoInstances_ExactlyOneWins()
     {
         await using var a = await CreateStoreAsync();
@@ -99,7 +99,7 @@ public abstract class StoreContractTests
         Assert.Equal(2, loaded.Sessions.Length);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task TrySave_CommitsAuditEvents_WithClientAndNode_ReadNewestFirst()
     {
         await using var store = await CreateStoreAsync();
@@ -128,7 +128,7 @@ public abstract class StoreContractTests
         Assert.Empty(await store.Audit.ReadAsync("someone-else", 10, CancellationToken.None));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Users_CreateAndFind_ByIdAndNormalizedUsername()
     {
         await using var store = await CreateStoreAsync();
@@ -142,7 +142,7 @@ public abstract class StoreContractTests
         Assert.Null(await store.Users.FindByUsernameAsync("BOB", CancellationToken.None));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Users_DuplicateNormalizedUsername_IsRefused()
     {
         await using var store = await CreateStoreAsync();
@@ -152,7 +152,7 @@ public abstract class StoreContractTests
         Assert.Null(await store.Users.FindByIdAsync("id-2", CancellationToken.None));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task RecordFailedLogin_Parallel_CountsEveryFailure_AndLocksAtTheLimit()
     {
         await using var store = await CreateStoreAsync();
@@ -171,7 +171,7 @@ public abstract class StoreContractTests
         Assert.Null(await store.Users.RecordFailedLoginAsync("nobody", Now, 3, TimeSpan.FromMinutes(5), CancellationToken.None));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task RecordSuccessfulLogin_ClearsFailures_AndAppliesRehash()
     {
         await using var store = await CreateStoreAsync();
@@ -188,7 +188,7 @@ public abstract class StoreContractTests
         Assert.Equal("rehashed", rehashed!.PasswordHash);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task SetPasswordAndRoles_UpdateTheAccount_UnknownUserIsFalse()
     {
         await using var store = await CreateStoreAsync();
@@ -205,7 +205,7 @@ public abstract class StoreContractTests
         Assert.False(await store.Users.SetRolesAsync("nobody", ["x"], CancellationToken.None));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Keys_AddLoadRetireDelete()
     {
         await using var store = await CreateStoreAsync();
@@ -238,7 +238,7 @@ public abstract class StoreContractTests
         Assert.Equal("kid-2", Assert.Single(await store.Keys.LoadKeysAsync(CancellationToken.None)).Kid);
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Migrate_TwiceAndConcurrently_IsHarmless()
     {
         await using var store = await CreateStoreAsync();

@@ -1,0 +1,57 @@
+namespace Baton.Storage.Postgres;
+
+/// <summary>The schema, as an ordered list of migrations; a migration, once released, never changes.</summary>
+internal static class PostgresMigrations
+{
+    /// <summary>Held for the migration transaction, so nodes starting together apply each step once.</summary>
+    public const long AdvisoryLockKey = 0x4261746F6E; // "Baton"
+
+    public static readonly IReadOnlyList<(int Version, string Sql)> All =
+    [
+        (1, """
+            CREATE TABLE users (
+                id text PRIMARY KEY,
+                username text NOT NULL,
+                normalized_username text NOT NULL UNIQUE,
+                password_hash text,
+                roles text[] NOT NULL,
+                security_stamp text NOT NULL,
+                failed_login_count integer NOT NULL DEFAULT 0,
+                locked_until timestamptz,
+                created_at timestamptz NOT NULL);
+
+            -- One row per user, rewritten on every change: room on the page keeps updates HOT.
+            -- The document is bytea, not jsonb: the database never looks inside it, and bytea
+            -- skips jsonb's parse and re-encode on every write. No foreign key to users: trusted
+            -- backends start sessions for their own user ids.
+            CREATE TABLE ledgers (
+                user_id text PRIMARY KEY,
+                version bigint NOT NULL,
+                document bytea NOT NULL,
+                expires_at timestamptz NOT NULL) WITH (fillfactor = 70);
+            CREATE INDEX ledgers_expires_at ON ledgers (expires_at);
+
+            CREATE TABLE signing_keys (
+                kid text PRIMARY KEY,
+                algorithm text NOT NULL,
+                purpose text NOT NULL,
+                created_at timestamptz NOT NULL,
+                activates_at timestamptz NOT NULL,
+                retires_at timestamptz,
+                private_key bytea NOT NULL);
+
+            CREATE TABLE audit_events (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                user_id text NOT NULL,
+                kind text NOT NULL,
+                session_id text NOT NULL,
+                generation integer NOT NULL,
+                reason text,
+                ip text,
+                user_agent text,
+                node text NOT NULL,
+                at timestamptz NOT NULL);
+            CREATE INDEX audit_events_user ON audit_events (user_id, id);
+            """),
+    ];
+}

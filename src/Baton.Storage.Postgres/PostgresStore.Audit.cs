@@ -1,0 +1,33 @@
+using Baton.Core;
+using Baton.Core.Audit;
+using Baton.Core.Ledgers;
+
+namespace Baton.Storage.Postgres;
+
+public sealed partial class PostgresStore
+{
+    /// <inheritdoc />
+    public Task<IReadOnlyList<AuditEntry>> ReadAsync(string userId, int limit, CancellationToken cancellationToken) => RunAsync<IReadOnlyList<AuditEntry>>(async connection =>
+    {
+        await using var command = Command(connection,
+            "SELECT kind, session_id, generation, reason, ip, user_agent, node, at FROM audit_events WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
+            userId, limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var entries = new List<AuditEntry>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            entries.Add(new AuditEntry(
+                userId,
+                Enum.Parse<LedgerEventKind>(reader.GetString(0)),
+                reader.GetString(1),
+                reader.GetInt32(2),
+                reader.IsDBNull(3) ? null : Enum.Parse<EndReason>(reader.GetString(3)),
+                reader.IsDBNull(4) ? null : reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.GetString(6),
+                reader.GetFieldValue<DateTimeOffset>(7)));
+        }
+
+        return entries;
+    }, retry: true, cancellationToken);
+}

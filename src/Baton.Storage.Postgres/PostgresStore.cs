@@ -1,0 +1,166 @@
+using Baton.Core.Audit;
+using Baton.Core.Engine;
+using Baton.Core.Ledgers;
+using Baton.Core.Storage;
+using Baton.Core.Users;
+using Npgsql;
+
+namespace Baton.Storage.Postgres;
+
+/// <summary>
+/// Baton's shared store for any number of nodes. The compare-and-swap write, its audit events
+/// and the change notice (<c>NOTIFY baton_ledgers, 'user:version'</c>) are one statement, so they
+/// commit together in one round trip; statements are prepared automatically by Npgsql.
+/// </summary>
+public sealed partial class PostgresStore : ILedgerStore, IUserStore, IAuditLog, ISigningKeyStore, IStoreMigrator, IAsyncDisposable, IDisposable
+{
+    /// <summary>The NOTIFY channel of ledger changes.</summary>
+    public const string Channel = "baton_ledgers";
+
+    private const string SaveTail = """
+        , audit AS (
+            INSERT INTO audit_events (user_id, kind, session_id, generation, reason, ip, user_agent, node, at)
+            SELECT $1, e.kind, e.session_id, e.generation, e.reason, $6, $7, $8, $9
+            FROM unnest($10::text[], $11::text[], $12::integer[], $13::text[]) AS e (kind, session_id, generation, reason)
+            WHERE EXISTS (SELECT 1 FROM saved))
+        SELECT pg_notify('baton_ledgers', $1 || ':' || $2) FROM saved
+        """;
+
+    private const string InsertSql = """
+        WITH saved AS (
+            INSERT INTO ledgers (user_id, version, document, expires_at) VALUES ($1, $2, $3, $4)
+            ON CONFLICT (user_id) DO NOTHING RETURNING user_id)
+        """ + SaveTail;
+
+    private const string UpdateSql = """
+        WITH saved AS (
+            UPDATE ledgers SET version = $2, document = $3, expires_at = $4
+            WHERE user_id = $1 AND version = $5 RETURNING user_id)
+        """ + SaveTail;
+
+    private readonly NpgsqlDataSource _dataSource;
+
+    /// <summary>Creates the store on its own connection pool.</summary>
+    public PostgresStore(PostgresStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
+        var settings = builder.ConnectionStringBuilder;
+        settings.CommandTimeout = Math.Max(1, (int)Math.Ceiling(options.CommandTimeout.TotalSeconds));
+        if (settings.MaxAutoPrepare == 0)
+        {
+            settings.MaxAutoPrepare = 32; // every statement here is hot; prepared once per physical connection
+        }
+
+        settings.ApplicationName ??= "baton";
+        ConnectionString = settings.ConnectionString;
+        _dataSource = builder.Build();
+    }
+
+    /// <summary>The effective connection string (for the change feed's own connection).</summary>
+    public string ConnectionString { get; }
+
+    /// <inheritdoc />
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await RunAsync(async connection =>
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, "SELECT pg_advisory_xact_lock($1)", cancellationToken, PostgresMigrations.AdvisoryLockKey).ConfigureAwait(false);
+            await ExecuteAsync(connection, "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())", cancellationToken).ConfigureAwait(false);
+            foreach (var (version, sql) in PostgresMigrations.All)
+            {
+                await using var check = Command(connection, "SELECT count(*) FROM schema_migrations WHERE version = $1", version);
+                if ((long)(await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! == 0)
+                {
+                    await ExecuteAsync(connection, sql, cancellationToken).ConfigureAwait(false);
+                    await ExecuteAsync(connection, "INSERT INTO schema_migrations (version) VALUES ($1)", cancellationToken, version).ConfigureAwait(false);
+                }
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }, retry: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public Task<Ledger> LoadAsync(string userId, CancellationToken cancellationToken) => RunAsync(async connection =>
+    {
+        await using var command = Command(connection, "SELECT version, document FROM ledgers WHERE user_id = $1", userId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? LedgerSerializer.Deserialize(userId, reader.GetInt64(0), reader.GetFieldValue<byte[]>(1))
+            : Ledger.Empty(userId);
+    }, retry: true, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> TrySaveAsync(LedgerWrite write, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        var ledger = write.Ledger;
+        var events = write.Events.IsDefault ? [] : write.Events;
+        // Not retried: a failure after the commit would make the retry lose the race to itself.
+        // The engine answers 503 and the client's retry finds the committed state (SECURITY.md 33).
+        return RunAsync(async connection =>
+        {
+            await using var command = Command(connection, write.ExpectedVersion == 0 ? InsertSql : UpdateSql,
+                ledger.UserId, ledger.Version, LedgerSerializer.Serialize(ledger), write.ExpiresAt, write.ExpectedVersion,
+                (object?)write.Audit.Client.IpAddress ?? DBNull.Value, (object?)write.Audit.Client.UserAgent ?? DBNull.Value, write.Audit.Node, write.Audit.At,
+                events.Select(e => e.Kind.ToString()).ToArray(),
+                events.Select(e => e.SessionId).ToArray(),
+                events.Select(e => e.Generation).ToArray(),
+                events.Select(e => e.Reason?.ToString()).ToArray());
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        }, retry: false, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    /// <inheritdoc />
+    public void Dispose() => _dataSource.Dispose();
+
+    /// <summary>
+    /// Runs one unit of work on a pooled connection, translating outages into
+    /// <see cref="StoreUnavailableException"/>. Idempotent work is retried once, because a pooled
+    /// connection may have died while idle (a database restart or failover).
+    /// </summary>
+    private async Task<T> RunAsync<T>(Func<NpgsqlConnection, Task<T>> work, bool retry, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                return await work(connection).ConfigureAwait(false);
+            }
+            catch (Exception e) when (PostgresErrors.IsUnavailable(e) && !cancellationToken.IsCancellationRequested)
+            {
+                if (!retry || attempt == 2)
+                {
+                    throw PostgresErrors.Unavailable(e);
+                }
+
+                NpgsqlConnection.ClearPool(new NpgsqlConnection(ConnectionString));
+            }
+        }
+    }
+
+    private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, params object?[] parameters)
+    {
+        var command = new NpgsqlCommand(sql, connection);
+        foreach (var value in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+        }
+
+        return command;
+    }
+
+    private static async Task<int> ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params object?[] parameters)
+    {
+        await using var command = Command(connection, sql, parameters);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+}
