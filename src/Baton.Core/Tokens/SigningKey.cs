@@ -70,9 +70,9 @@ public sealed class SigningKey : IDisposable
     /// <summary><see cref="EncodedHeader"/> as ASCII bytes, the start of every signing input.</summary>
     internal byte[] EncodedHeaderBytes { get; }
 
-    /// <summary>Generates a new key.</summary>
+    /// <summary>Generates a new key, with a random kid unless one is given.</summary>
     /// <exception cref="ArgumentException">A refresh key that is not HS256: refresh tokens are only ever read by Baton.</exception>
-    public static SigningKey Generate(SigningAlgorithm algorithm, KeyPurpose purpose, DateTimeOffset createdAt, DateTimeOffset activatesAt)
+    public static SigningKey Generate(SigningAlgorithm algorithm, KeyPurpose purpose, DateTimeOffset createdAt, DateTimeOffset activatesAt, string? kid = null)
     {
         if (purpose == KeyPurpose.Refresh && algorithm != SigningAlgorithm.HS256)
         {
@@ -101,7 +101,7 @@ public sealed class SigningKey : IDisposable
                 break;
         }
 
-        return FromMaterial(new SigningKeyMaterial(RandomIds.New(), algorithm, purpose, createdAt, activatesAt, null, privateKey));
+        return FromMaterial(new SigningKeyMaterial(kid ?? RandomIds.New(), algorithm, purpose, createdAt, activatesAt, null, privateKey));
     }
 
     /// <summary>Loads a stored key.</summary>

@@ -24,12 +24,12 @@ public sealed class SigningKeys(ISigningKeyStore store, TokenOptions options, Ti
         var added = false;
         if (ring.SignerFor(KeyPurpose.Access, now) is null)
         {
-            added |= await AddAsync(SigningKey.Generate(options.AccessAlgorithm, KeyPurpose.Access, now, now), cancellationToken).ConfigureAwait(false);
+            added |= await AddFirstKeyAsync(options.AccessAlgorithm, KeyPurpose.Access, now, cancellationToken).ConfigureAwait(false);
         }
 
         if (ring.SignerFor(KeyPurpose.Refresh, now) is null)
         {
-            added |= await AddAsync(SigningKey.Generate(SigningAlgorithm.HS256, KeyPurpose.Refresh, now, now), cancellationToken).ConfigureAwait(false);
+            added |= await AddFirstKeyAsync(SigningAlgorithm.HS256, KeyPurpose.Refresh, now, cancellationToken).ConfigureAwait(false);
         }
 
         if (added)
@@ -47,11 +47,29 @@ public sealed class SigningKeys(ISigningKeyStore store, TokenOptions options, Ti
         return ring;
     }
 
-    private async Task<bool> AddAsync(SigningKey key, CancellationToken cancellationToken)
+    /// <summary>
+    /// Nodes starting together on an empty store all try to add the first key under the same
+    /// kid, so exactly one insert wins and every node loads that key; with random kids each
+    /// node could sign with its own key before seeing the others'. Only when that kid is taken
+    /// by a retired key does a random kid follow, which the periodic reload spreads.
+    /// </summary>
+    private async Task<bool> AddFirstKeyAsync(SigningAlgorithm algorithm, KeyPurpose purpose, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        using (key)
+        var firstKid = $"{algorithm}-{purpose}-1".ToLowerInvariant();
+        // Active from a clock skew ago, so a node whose clock is a little behind can sign with it too.
+        using var first = SigningKey.Generate(algorithm, purpose, now, now - options.ClockSkew, firstKid);
+        if (await store.TryAddKeyAsync(first.ToMaterial(), cancellationToken).ConfigureAwait(false))
         {
-            return await store.TryAddKeyAsync(key.ToMaterial(), cancellationToken).ConfigureAwait(false);
+            return true;
         }
+
+        var ring = await ReloadAsync(cancellationToken).ConfigureAwait(false);
+        if (ring.SignerFor(purpose, now) is not null)
+        {
+            return true; // another node's first key won
+        }
+
+        using var fresh = SigningKey.Generate(algorithm, purpose, now, now);
+        return await store.TryAddKeyAsync(fresh.ToMaterial(), cancellationToken).ConfigureAwait(false);
     }
 }

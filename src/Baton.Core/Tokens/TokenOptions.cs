@@ -36,6 +36,9 @@ public sealed class TokenOptions
     /// <summary>How long a retired refresh token key keeps verifying: the longest a session can live.</summary>
     public TimeSpan RetiredRefreshKeyLifetime { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>How often each node re-reads the shared key ring, to pick up keys other nodes added or retired.</summary>
+    public TimeSpan KeyRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How long after a retired key stops verifying its tokens it may still be needed; until then it stays in the ring.</summary>
     public TimeSpan VerifyWindow(KeyPurpose purpose) =>
         (purpose == KeyPurpose.Access ? AccessTokenLifetime : RetiredRefreshKeyLifetime) + ClockSkew;

@@ -26,6 +26,9 @@ internal static partial class Log
     [LoggerMessage(302, LogLevel.Information, "Admin account {Username} ensured from configuration")]
     public static partial void AdminBootstrapped(ILogger logger, string username);
 
+    [LoggerMessage(303, LogLevel.Warning, "The key ring could not be reloaded; keeping the current one")]
+    public static partial void KeyRingReloadFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(901, LogLevel.Warning, "Store unavailable while handling {Path}")]
     public static partial void StoreUnavailable(ILogger logger, string path, Exception exception);
 

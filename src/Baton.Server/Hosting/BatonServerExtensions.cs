@@ -60,6 +60,7 @@ internal static class BatonServerExtensions
             hasher.IterationCount = accounts.Value.PasswordIterations;
         });
         services.AddHostedService<StartupTasks>();
+        services.AddHostedService<KeyRingRefresher>();
         services.AddBatonOperations();
 
         services.AddAuthentication(AuthSchemes.Default)

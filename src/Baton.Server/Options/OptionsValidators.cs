@@ -130,5 +130,6 @@ internal sealed class TokenOptionsValidator : OptionsValidator<TokenOptions>
         require(o.MaxTokenLength is >= 512 and <= 16_384, $"{s}:MaxTokenLength must be between 512 and 16384.");
         require(Enum.IsDefined(o.AccessAlgorithm), $"{s}:AccessAlgorithm must be ES256, RS256 or HS256.");
         require(o.RetiredRefreshKeyLifetime > TimeSpan.Zero, $"{s}:RetiredRefreshKeyLifetime must be positive.");
+        require(o.KeyRefreshInterval >= TimeSpan.FromSeconds(1), $"{s}:KeyRefreshInterval must be at least 1 second.");
     }
 }

@@ -1,0 +1,25 @@
+using Baton.Core.Engine;
+using Baton.Core.Tokens;
+using Microsoft.Extensions.Options;
+
+namespace Baton.Server.Hosting;
+
+/// <summary>Re-reads the shared key ring on a schedule, so every node verifies with keys another node added.</summary>
+internal sealed class KeyRingRefresher(SigningKeys keys, IOptions<TokenOptions> options, TimeProvider time, ILogger<KeyRingRefresher> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.KeyRefreshInterval, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await keys.ReloadAsync(stoppingToken);
+            }
+            catch (StoreUnavailableException e)
+            {
+                Log.KeyRingReloadFailed(logger, e); // keep the current ring; the next tick tries again
+            }
+        }
+    }
+}
