@@ -12,6 +12,15 @@ namespace Baton.Storage.Postgres;
 /// </summary>
 public sealed class PostgresChangeFeed : IAsyncDisposable
 {
+    /// <summary>The meter of the feed's instruments.</summary>
+    public const string MeterName = "Baton.Storage.Postgres";
+
+    private static readonly System.Diagnostics.Metrics.Meter Meter = new(MeterName);
+    private static readonly System.Diagnostics.Metrics.Counter<long> ReconnectCounter =
+        Meter.CreateCounter<long>("baton.feed.reconnects", description: "Times the change feed's LISTEN connection was lost and re-established.");
+    private static readonly System.Diagnostics.Metrics.Counter<long> NoticeCounter =
+        Meter.CreateCounter<long>("baton.feed.notices", description: "Ledger change notices received.");
+
     private readonly string _connectionString;
     private readonly LedgerCache _cache;
     private readonly PostgresStoreOptions _options;
@@ -130,6 +139,7 @@ public sealed class PostgresChangeFeed : IAsyncDisposable
                 _connected = false;
                 _cache.Suspend();
                 Interlocked.Increment(ref _reconnects);
+                ReconnectCounter.Add(1);
             }
         }
     }
@@ -137,6 +147,7 @@ public sealed class PostgresChangeFeed : IAsyncDisposable
     private void OnNotice(string payload)
     {
         Interlocked.Increment(ref _notices);
+        NoticeCounter.Add(1);
         var separator = payload.LastIndexOf(':');
         if (separator > 0 && long.TryParse(payload.AsSpan(separator + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
         {

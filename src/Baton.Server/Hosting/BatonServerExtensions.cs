@@ -12,6 +12,7 @@ using Baton.Server.Options;
 using Baton.Server.Problems;
 using Baton.Server.Sessions;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -33,7 +34,7 @@ internal static class BatonServerExtensions
         AddValidatedOptions<CookieTransportOptions, CookieOptionsValidator>(services, CookieTransportOptions.SectionName);
         AddValidatedOptions<ApiKeyOptions, ApiKeyOptionsValidator>(services, ApiKeyOptions.SectionName);
         AddValidatedOptions<RateLimitOptions, RateLimitOptionsValidator>(services, RateLimitOptions.SectionName);
-        services.AddOptions<HttpLimitOptions>().BindConfiguration(HttpLimitOptions.SectionName);
+        AddValidatedOptions<HttpLimitOptions, HttpOptionsValidator>(services, HttpLimitOptions.SectionName);
         services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.SectionName);
         services.AddOptions<StoreOptions>().BindConfiguration(StoreOptions.SectionName);
 
@@ -88,6 +89,21 @@ internal static class BatonServerExtensions
             o.SerializerOptions.MaxDepth = 16;
         });
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<HttpLimitOptions>>((forwarded, http) =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            foreach (var proxy in http.Value.TrustedProxies)
+            {
+                if (System.Net.IPNetwork.TryParse(proxy, out var network))
+                {
+                    forwarded.KnownIPNetworks.Add(network);
+                }
+                else if (System.Net.IPAddress.TryParse(proxy, out var address))
+                {
+                    forwarded.KnownProxies.Add(address);
+                }
+            }
+        });
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             kestrel.AddServerHeader = false;
@@ -98,6 +114,7 @@ internal static class BatonServerExtensions
 
     public static WebApplication MapBaton(this WebApplication app)
     {
+        app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<RequestGuardMiddleware>();

@@ -14,7 +14,7 @@ internal static class OperationsApi
     public static IServiceCollection AddBatonOperations(this IServiceCollection services)
     {
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: [ReadyTag]);
-        services.AddSingleton(_ => new PrometheusExporter([EngineMetrics.MeterName, ServerMetrics.MeterName, "Microsoft.AspNetCore.Hosting"]));
+        services.AddSingleton(_ => new PrometheusExporter([EngineMetrics.MeterName, ServerMetrics.MeterName, Baton.Storage.Postgres.PostgresChangeFeed.MeterName, "Microsoft.AspNetCore.Hosting"]));
         return services;
     }
 

@@ -133,3 +133,17 @@ internal sealed class TokenOptionsValidator : OptionsValidator<TokenOptions>
         require(o.KeyRefreshInterval >= TimeSpan.FromSeconds(1), $"{s}:KeyRefreshInterval must be at least 1 second.");
     }
 }
+
+internal sealed class HttpOptionsValidator : OptionsValidator<HttpLimitOptions>
+{
+    protected override void Check(HttpLimitOptions o, Action<bool, string> require)
+    {
+        const string s = HttpLimitOptions.SectionName;
+        require(o.MaxRequestBodyBytes is >= 1024 and <= 1024 * 1024, $"{s}:MaxRequestBodyBytes must be between 1024 and 1048576.");
+        foreach (var proxy in o.TrustedProxies)
+        {
+            require(System.Net.IPNetwork.TryParse(proxy, out _) || System.Net.IPAddress.TryParse(proxy, out _),
+                $"{s}:TrustedProxies has '{proxy}', which is neither an IP address nor a CIDR network.");
+        }
+    }
+}
