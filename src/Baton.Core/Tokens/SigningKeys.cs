@@ -1,3 +1,6 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
 using Baton.Core.Storage;
 
 namespace Baton.Core.Tokens;
@@ -8,8 +11,19 @@ namespace Baton.Core.Tokens;
 /// is chosen deterministically from what the store holds), and swaps in a new
 /// <see cref="TokenService"/> snapshot whenever the ring is reloaded.
 /// </summary>
-public sealed class SigningKeys(ISigningKeyStore store, TokenOptions options, TimeProvider time)
+/// <remarks>
+/// Rotation (<see cref="MaintainAsync"/>, run by every node on a schedule): when the signing key is
+/// older than <see cref="TokenOptions.KeyRotationInterval"/>, a successor is stored that activates
+/// <see cref="TokenOptions.KeyActivationDelay"/> later (so it is in the JWKS first); once it signs,
+/// its predecessor is retired and keeps verifying until every token it signed has expired; then it
+/// is deleted. The successor's kid is derived from its predecessor's, so nodes doing this at the
+/// same moment add one key, not several.
+/// </remarks>
+public sealed class SigningKeys(ISigningKeyStore store, TokenOptions options, TimeProvider time, KeyProtector? protector = null)
 {
+    private static readonly KeyPurpose[] Purposes = [KeyPurpose.Access, KeyPurpose.Refresh];
+    private readonly KeyProtector _protector = protector ?? KeyProtector.None;
+
     private volatile TokenService? _tokens;
 
     /// <summary>The current token service.</summary>
@@ -42,7 +56,7 @@ public sealed class SigningKeys(ISigningKeyStore store, TokenOptions options, Ti
     public async Task<KeyRing> ReloadAsync(CancellationToken cancellationToken)
     {
         var stored = await store.LoadKeysAsync(cancellationToken).ConfigureAwait(false);
-        var ring = new KeyRing(stored.Select(SigningKey.FromMaterial), options);
+        var ring = new KeyRing(stored.Select(m => SigningKey.FromMaterial(_protector.Unprotect(m))), options);
         _tokens = new TokenService(ring);
         return ring;
     }
@@ -58,7 +72,7 @@ public sealed class SigningKeys(ISigningKeyStore store, TokenOptions options, Ti
         var firstKid = $"{algorithm}-{purpose}-1".ToLowerInvariant();
         // Active from a clock skew ago, so a node whose clock is a little behind can sign with it too.
         using var first = SigningKey.Generate(algorithm, purpose, now, now - options.ClockSkew, firstKid);
-        if (await store.TryAddKeyAsync(first.ToMaterial(), cancellationToken).ConfigureAwait(false))
+        if (await store.TryAddKeyAsync(_protector.Protect(first.ToMaterial()), cancellationToken).ConfigureAwait(false))
         {
             return true;
         }
@@ -70,6 +84,74 @@ public sealed class SigningKeys(ISigningKeyStore store, TokenOptions options, Ti
         }
 
         using var fresh = SigningKey.Generate(algorithm, purpose, now, now);
-        return await store.TryAddKeyAsync(fresh.ToMaterial(), cancellationToken).ConfigureAwait(false);
+        return await store.TryAddKeyAsync(_protector.Protect(fresh.ToMaterial()), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Scheduled upkeep: adds successors that are due, retires replaced keys, deletes keys no token can need any more.</summary>
+    /// <returns>True when the ring changed (and was reloaded).</returns>
+    public async Task<bool> MaintainAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var ring = Tokens.Ring;
+        var changed = false;
+        foreach (var purpose in Purposes)
+        {
+            if (ring.SignerFor(purpose, now) is not { } signer)
+            {
+                continue;
+            }
+
+            foreach (var replaced in ring.Keys.Where(k => k.Purpose == purpose && k != signer && k.RetiresAt is null && k.ActivatesAt <= signer.ActivatesAt))
+            {
+                changed |= await store.RetireKeyAsync(replaced.Kid, signer.ActivatesAt, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (options.KeyRotationInterval > TimeSpan.Zero && now - signer.ActivatesAt >= options.KeyRotationInterval && PendingKey(ring, purpose, now) is null)
+            {
+                changed |= await AddSuccessorAsync(signer, now + options.KeyActivationDelay, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        // A retired key is needed until the longest-lived token it can have signed has expired.
+        var longest = TimeSpan.FromTicks(Math.Max(options.VerifyWindow(KeyPurpose.Access).Ticks, options.VerifyWindow(KeyPurpose.Refresh).Ticks));
+        changed |= await store.DeleteRetiredKeysAsync(now - longest, cancellationToken).ConfigureAwait(false) > 0;
+        if (changed)
+        {
+            await ReloadAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return changed;
+    }
+
+    /// <summary>
+    /// Rotates now (the admin API): adds a successor for each kind of key that activates after
+    /// <paramref name="activationDelay"/>, unless one is already pending. Returns the pending keys.
+    /// </summary>
+    public async Task<IReadOnlyList<SigningKey>> RotateAsync(TimeSpan activationDelay, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var ring = Tokens.Ring;
+        foreach (var purpose in Purposes)
+        {
+            if (PendingKey(ring, purpose, now) is null && ring.SignerFor(purpose, now) is { } signer)
+            {
+                await AddSuccessorAsync(signer, now + activationDelay, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        ring = await ReloadAsync(cancellationToken).ConfigureAwait(false);
+        return [.. new[] { PendingKey(ring, KeyPurpose.Access, now), PendingKey(ring, KeyPurpose.Refresh, now) }.OfType<SigningKey>()];
+    }
+
+    private SigningKey? PendingKey(KeyRing ring, KeyPurpose purpose, DateTimeOffset now) =>
+        ring.Keys.LastOrDefault(k => k.Purpose == purpose && k.ActivatesAt > now && k.RetiresAt is null
+            && (purpose == KeyPurpose.Refresh || k.Algorithm == options.AccessAlgorithm));
+
+    private async Task<bool> AddSuccessorAsync(SigningKey predecessor, DateTimeOffset activatesAt, CancellationToken cancellationToken)
+    {
+        var kid = Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes(predecessor.Kid + ":successor")))[..22];
+        var algorithm = predecessor.Purpose == KeyPurpose.Access ? options.AccessAlgorithm : SigningAlgorithm.HS256;
+        using var successor = SigningKey.Generate(algorithm, predecessor.Purpose, time.GetUtcNow(), activatesAt, kid);
+        return await store.TryAddKeyAsync(_protector.Protect(successor.ToMaterial()), cancellationToken).ConfigureAwait(false);
     }
 }

@@ -39,6 +39,18 @@ public sealed class TokenOptions
     /// <summary>How often each node re-reads the shared key ring, to pick up keys other nodes added or retired.</summary>
     public TimeSpan KeyRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long a key signs before a successor replaces it (automatic rotation); zero turns rotation off.</summary>
+    public TimeSpan KeyRotationInterval { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// How long a new key is published before it signs, so resource servers that cache the JWKS
+    /// know it before they meet it. Longer than their JWKS refresh (JwtBearer: 5 minutes at the least).
+    /// </summary>
+    public TimeSpan KeyActivationDelay { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Base64 of a 32-byte master key; when set, private keys are encrypted at rest (AES-256-GCM).</summary>
+    public string? MasterKey { get; set; }
+
     /// <summary>How long after a retired key stops verifying its tokens it may still be needed; until then it stays in the ring.</summary>
     public TimeSpan VerifyWindow(KeyPurpose purpose) =>
         (purpose == KeyPurpose.Access ? AccessTokenLifetime : RetiredRefreshKeyLifetime) + ClockSkew;

@@ -47,10 +47,12 @@ internal static class BatonServerExtensions
             sp.GetRequiredService<IOptions<SessionPolicy>>().Value,
             sp.GetRequiredService<IOptions<LedgerEngineOptions>>().Value,
             sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new SigningKeys(
-            sp.GetRequiredService<ISigningKeyStore>(),
-            sp.GetRequiredService<IOptions<TokenOptions>>().Value,
-            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp =>
+        {
+            var tokens = sp.GetRequiredService<IOptions<TokenOptions>>().Value;
+            var protector = tokens.MasterKey is { Length: > 0 } master ? new KeyProtector(Convert.FromBase64String(master)) : KeyProtector.None;
+            return new SigningKeys(sp.GetRequiredService<ISigningKeyStore>(), tokens, sp.GetRequiredService<TimeProvider>(), protector);
+        });
         services.AddSingleton<SessionService>();
         services.AddSingleton<AccountService>();
         services.AddSingleton<RefreshCookies>();
@@ -126,6 +128,7 @@ internal static class BatonServerExtensions
         app.MapMeApi();
         app.MapSessionsApi();
         app.MapAdminApi();
+        app.MapKeysApi();
         app.MapStandardsApi();
         app.MapOperationsApi();
         return app;

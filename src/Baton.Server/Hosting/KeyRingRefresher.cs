@@ -4,7 +4,10 @@ using Microsoft.Extensions.Options;
 
 namespace Baton.Server.Hosting;
 
-/// <summary>Re-reads the shared key ring on a schedule, so every node verifies with keys another node added.</summary>
+/// <summary>
+/// Re-reads the shared key ring on a schedule, so every node verifies with keys another node
+/// added, and does the ring's upkeep (rotation, retirement, deletion; see <see cref="SigningKeys"/>).
+/// </summary>
 internal sealed class KeyRingRefresher(SigningKeys keys, IOptions<TokenOptions> options, TimeProvider time, ILogger<KeyRingRefresher> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -15,6 +18,7 @@ internal sealed class KeyRingRefresher(SigningKeys keys, IOptions<TokenOptions> 
             try
             {
                 await keys.ReloadAsync(stoppingToken);
+                await keys.MaintainAsync(stoppingToken);
             }
             catch (StoreUnavailableException e)
             {

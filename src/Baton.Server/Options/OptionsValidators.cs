@@ -115,6 +115,12 @@ internal sealed class RateLimitOptionsValidator : OptionsValidator<RateLimitOpti
 
 internal sealed class TokenOptionsValidator : OptionsValidator<TokenOptions>
 {
+    private static bool IsKey(string base64)
+    {
+        var bytes = new byte[64];
+        return Convert.TryFromBase64String(base64, bytes, out var length) && length == 32;
+    }
+
     protected override void Check(TokenOptions o, Action<bool, string> require)
     {
         const string s = TokenOptions.SectionName;
@@ -131,6 +137,11 @@ internal sealed class TokenOptionsValidator : OptionsValidator<TokenOptions>
         require(Enum.IsDefined(o.AccessAlgorithm), $"{s}:AccessAlgorithm must be ES256, RS256 or HS256.");
         require(o.RetiredRefreshKeyLifetime > TimeSpan.Zero, $"{s}:RetiredRefreshKeyLifetime must be positive.");
         require(o.KeyRefreshInterval >= TimeSpan.FromSeconds(1), $"{s}:KeyRefreshInterval must be at least 1 second.");
+        require(o.KeyActivationDelay >= o.KeyRefreshInterval * 2,
+            $"{s}:KeyActivationDelay must be at least twice KeyRefreshInterval, so every node has loaded a key before it signs.");
+        require(o.KeyRotationInterval == TimeSpan.Zero || o.KeyRotationInterval > o.KeyActivationDelay,
+            $"{s}:KeyRotationInterval must be zero (no rotation) or longer than KeyActivationDelay.");
+        require(o.MasterKey is null or "" || IsKey(o.MasterKey), $"{s}:MasterKey must be the base64 of 32 random bytes (for example: openssl rand -base64 32).");
     }
 }
 

@@ -135,7 +135,7 @@ public sealed class KeyRingTests
         Assert.Throws<InvalidOperationException>(() => new SigningKeys(new InMemoryKeyStore(), Options, TimeProvider.System).Tokens);
     }
 
-    private sealed class InMemoryKeyStore : ISigningKeyStore
+    internal sealed class InMemoryKeyStore : ISigningKeyStore
     {
         public ConcurrentDictionary<string, SigningKeyMaterial> Keys { get; } = new(StringComparer.Ordinal);
 
