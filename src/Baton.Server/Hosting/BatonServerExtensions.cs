@@ -65,6 +65,12 @@ internal static class BatonServerExtensions
         services.AddHostedService<StartupTasks>();
         services.AddHostedService<KeyRingRefresher>();
         services.AddBatonOperations();
+        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Baton";
+            document.Info.Description = "Sessions for horizontally scaled web backends: login, rotating refresh tokens with reuse detection, device limits, kicks.";
+            return Task.CompletedTask;
+        }));
 
         services.AddAuthentication(AuthSchemes.Default)
             .AddPolicyScheme(AuthSchemes.Default, "Bearer or API key", o => o.ForwardDefaultSelector = context =>
@@ -131,6 +137,7 @@ internal static class BatonServerExtensions
         app.MapKeysApi();
         app.MapStandardsApi();
         app.MapOperationsApi();
+        app.MapOpenApi("/openapi/{documentName}.json");
         return app;
     }
 
