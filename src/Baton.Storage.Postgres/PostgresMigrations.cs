@@ -6,6 +6,9 @@ internal static class PostgresMigrations
     /// <summary>Held for the migration transaction, so nodes starting together apply each step once.</summary>
     public const long AdvisoryLockKey = 0x4261746F6E; // "Baton"
 
+    /// <summary>Held by every transaction that appends to the revocation feed, until it commits.</summary>
+    public const long RevocationLockKey = 0x4261746F6E52; // "BatonR"
+
     public static readonly IReadOnlyList<(int Version, string Sql)> All =
     [
         (1, """
@@ -52,6 +55,17 @@ internal static class PostgresMigrations
                 node text NOT NULL,
                 at timestamptz NOT NULL);
             CREATE INDEX audit_events_user ON audit_events (user_id, id);
+            """),
+        (2, """
+            -- The revocation feed. Writers take RevocationLockKey for the rest of their transaction
+            -- before drawing a cursor, so cursors are assigned in commit order and a reader that has
+            -- seen cursor N never later finds a new entry below N.
+            CREATE TABLE revocations (
+                cursor bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                user_id text NOT NULL,
+                session_id text NOT NULL,
+                reason text NOT NULL,
+                at timestamptz NOT NULL);
             """),
     ];
 }

@@ -30,4 +30,25 @@ public sealed partial class PostgresStore
 
         return entries;
     }, retry: true, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<Revocation>> ReadRevocationsAsync(long after, int limit, CancellationToken cancellationToken) => RunAsync<IReadOnlyList<Revocation>>(async connection =>
+    {
+        await using var command = Command(connection, "SELECT cursor, user_id, session_id, reason, at FROM revocations WHERE cursor > $1 ORDER BY cursor LIMIT $2", after, limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var entries = new List<Revocation>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            entries.Add(new Revocation(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), Enum.Parse<EndReason>(reader.GetString(3)), reader.GetFieldValue<DateTimeOffset>(4)));
+        }
+
+        return entries;
+    }, retry: true, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<long> LatestRevocationAsync(CancellationToken cancellationToken) => RunAsync(async connection =>
+    {
+        await using var command = Command(connection, "SELECT COALESCE(max(cursor), 0) FROM revocations");
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }, retry: true, cancellationToken);
 }

@@ -12,7 +12,7 @@ namespace Baton.Storage.Postgres;
 /// and the change notice (<c>NOTIFY baton_ledgers, 'user:version'</c>) are one statement, so they
 /// commit together in one round trip; statements are prepared automatically by Npgsql.
 /// </summary>
-public sealed partial class PostgresStore : ILedgerStore, IUserStore, IAuditLog, ISigningKeyStore, IStoreMigrator, IAsyncDisposable, IDisposable
+public sealed partial class PostgresStore : ILedgerStore, IUserStore, IAuditLog, IRevocationLog, ISigningKeyStore, IStoreMigrator, IAsyncDisposable, IDisposable
 {
     /// <summary>The NOTIFY channel of ledger changes.</summary>
     public const string Channel = "baton_ledgers";
@@ -23,6 +23,11 @@ public sealed partial class PostgresStore : ILedgerStore, IUserStore, IAuditLog,
             SELECT $1, e.kind, e.session_id, e.generation, e.reason, $6, $7, $8, $9
             FROM unnest($10::text[], $11::text[], $12::integer[], $13::text[]) AS e (kind, session_id, generation, reason)
             WHERE EXISTS (SELECT 1 FROM saved))
+        , revoked AS (
+            INSERT INTO revocations (user_id, session_id, reason, at)
+            SELECT $1, e.session_id, e.reason, $9
+            FROM unnest($10::text[], $11::text[], $13::text[]) AS e (kind, session_id, reason)
+            WHERE e.kind = 'SessionEnded' AND EXISTS (SELECT 1 FROM saved))
         SELECT pg_notify('baton_ledgers', $1 || ':' || $2) FROM saved
         """;
 
@@ -101,18 +106,61 @@ public sealed partial class PostgresStore : ILedgerStore, IUserStore, IAuditLog,
         var events = write.Events.IsDefault ? [] : write.Events;
         // Not retried: a failure after the commit would make the retry lose the race to itself.
         // The engine answers 503 and the client's retry finds the committed state (SECURITY.md 33).
+        var endsSessions = events.Any(e => e.Kind == LedgerEventKind.SessionEnded);
         return RunAsync(async connection =>
         {
-            await using var command = Command(connection, write.ExpectedVersion == 0 ? InsertSql : UpdateSql,
-                ledger.UserId, ledger.Version, LedgerSerializer.Serialize(ledger), write.ExpiresAt, write.ExpectedVersion,
-                (object?)write.Audit.Client.IpAddress ?? DBNull.Value, (object?)write.Audit.Client.UserAgent ?? DBNull.Value, write.Audit.Node, write.Audit.At,
-                events.Select(e => e.Kind.ToString()).ToArray(),
-                events.Select(e => e.SessionId).ToArray(),
-                events.Select(e => e.Generation).ToArray(),
-                events.Select(e => e.Reason?.ToString()).ToArray());
+            if (endsSessions)
+            {
+                return await SaveEndingSessionsAsync(connection, write, events, cancellationToken).ConfigureAwait(false);
+            }
+
+            await using var command = Command(connection, write.ExpectedVersion == 0 ? InsertSql : UpdateSql, SaveParameters(write, events));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             return await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
         }, retry: false, cancellationToken);
+    }
+
+    /// <summary>
+    /// A write that appends to the revocation feed takes the feed's lock first, inside one
+    /// transaction sent as one batch (still one round trip), so feed cursors follow commit order.
+    /// </summary>
+    private static async Task<bool> SaveEndingSessionsAsync(NpgsqlConnection connection, LedgerWrite write, System.Collections.Immutable.ImmutableArray<LedgerEvent> events, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+        var lockCommand = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock($1)");
+        lockCommand.Parameters.Add(new NpgsqlParameter { Value = PostgresMigrations.RevocationLockKey });
+        batch.BatchCommands.Add(lockCommand);
+        var save = new NpgsqlBatchCommand(write.ExpectedVersion == 0 ? InsertSql : UpdateSql);
+        foreach (var value in SaveParameters(write, events))
+        {
+            save.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+        }
+
+        batch.BatchCommands.Add(save);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false); // past the lock's row
+        var saved = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
+        {
+        }
+
+        return saved;
+    }
+
+    private static object?[] SaveParameters(LedgerWrite write, System.Collections.Immutable.ImmutableArray<LedgerEvent> events)
+    {
+        var ledger = write.Ledger;
+        return
+        [
+            ledger.UserId, ledger.Version, LedgerSerializer.Serialize(ledger), write.ExpiresAt, write.ExpectedVersion,
+            write.Audit.Client.IpAddress, write.Audit.Client.UserAgent, write.Audit.Node, write.Audit.At,
+            events.Select(e => e.Kind.ToString()).ToArray(),
+            events.Select(e => e.SessionId).ToArray(),
+            events.Select(e => e.Generation).ToArray(),
+            events.Select(e => e.Reason?.ToString()).ToArray(),
+        ];
     }
 
     /// <inheritdoc />

@@ -47,5 +47,14 @@ internal static class SqliteMigrations
                 at INTEGER NOT NULL);
             CREATE INDEX audit_events_user ON audit_events (user_id, id);
             """),
+        (2, """
+            -- The revocation feed: written with the ledger change; one writer at a time, so ids are in commit order.
+            CREATE TABLE revocations (
+                cursor INTEGER PRIMARY KEY AUTOINCREMENT,
+                user_id TEXT NOT NULL,
+                session_id TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                at INTEGER NOT NULL);
+            """),
     ];
 }

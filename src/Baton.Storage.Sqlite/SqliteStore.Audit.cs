@@ -33,6 +33,24 @@ public sealed partial class SqliteStore
         return entries;
     }, cancellationToken);
 
+    /// <inheritdoc />
+    public Task<IReadOnlyList<Revocation>> ReadRevocationsAsync(long after, int limit, CancellationToken cancellationToken) => RunAsync<IReadOnlyList<Revocation>>(connection =>
+    {
+        using var command = Command(connection, "SELECT cursor, user_id, session_id, reason, at FROM revocations WHERE cursor > $after ORDER BY cursor LIMIT $n", ("$after", after), ("$n", limit));
+        using var reader = command.ExecuteReader();
+        var entries = new List<Revocation>();
+        while (reader.Read())
+        {
+            entries.Add(new Revocation(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), Enum.Parse<EndReason>(reader.GetString(3)), FromMillis(reader.GetInt64(4))));
+        }
+
+        return entries;
+    }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<long> LatestRevocationAsync(CancellationToken cancellationToken) =>
+        RunAsync(connection => Scalar(connection, "SELECT COALESCE(MAX(cursor), 0) FROM revocations") is long latest ? latest : 0L, cancellationToken);
+
     private static void AppendAuditEvents(SqliteConnection connection, string userId, LedgerWrite write)
     {
         if (write.Events.IsDefaultOrEmpty)
@@ -51,6 +69,11 @@ public sealed partial class SqliteStore
             command.Parameters["$g"].Value = e.Generation;
             command.Parameters["$r"].Value = e.Reason?.ToString() ?? (object)DBNull.Value;
             command.ExecuteNonQuery();
+            if (e is { Kind: LedgerEventKind.SessionEnded, Reason: { } reason })
+            {
+                Execute(connection, "INSERT INTO revocations (user_id, session_id, reason, at) VALUES ($u, $s, $r, $at)",
+                    ("$u", userId), ("$s", e.SessionId), ("$r", reason.ToString()), ("$at", write.Audit.At.ToUnixTimeMilliseconds()));
+            }
         }
     }
 }

@@ -12,7 +12,7 @@ namespace Baton.Storage.Sqlite;
 /// Every write is one <c>BEGIN IMMEDIATE</c> transaction with <c>synchronous=FULL</c>, so an
 /// answered request is on disk; the ledger's compare-and-swap and its audit events commit together.
 /// </summary>
-public sealed partial class SqliteStore : ILedgerStore, IUserStore, IAuditLog, ISigningKeyStore, IStoreMigrator, IDisposable
+public sealed partial class SqliteStore : ILedgerStore, IUserStore, IAuditLog, IRevocationLog, ISigningKeyStore, IStoreMigrator, IDisposable
 {
     private readonly string _connectionString;
 

@@ -129,6 +129,57 @@ public abstract class StoreContractTests
     }
 
     [StoreFact]
+    public async Task EndingSessions_AppendsToTheRevocationFeed_InOrder()
+    {
+        await using var store = await CreateStoreAsync();
+        Assert.Equal(0, await store.Revocations.LatestRevocationAsync(CancellationToken.None));
+        Assert.True(await store.Ledgers.TrySaveAsync(Write(Ledger.Empty("u1"), "s1"), CancellationToken.None));
+        var v1 = await store.Ledgers.LoadAsync("u1", CancellationToken.None);
+        Assert.True(await store.Ledgers.TrySaveAsync(Write(v1, "s2"), CancellationToken.None));
+        var v2 = await store.Ledgers.LoadAsync("u1", CancellationToken.None);
+        var kicked = new EndAllSessions(EndReason.Kicked).Apply(v2, Now, Policy);
+        Assert.Empty(await store.Revocations.ReadRevocationsAsync(0, 10, CancellationToken.None));
+        var stale = new EndSession("s1", EndReason.Logout).Apply(v1, Now, Policy);
+
+        Assert.False(await store.Ledgers.TrySaveAsync(WriteOf(v1, stale.Ledger, stale.Events), CancellationToken.None));
+        Assert.True(await store.Ledgers.TrySaveAsync(WriteOf(v2, kicked.Ledger, kicked.Events), CancellationToken.None));
+
+        var feed = await store.Revocations.ReadRevocationsAsync(0, 10, CancellationToken.None);
+        Assert.Equal(2, feed.Count);
+        Assert.All(feed, r => Assert.Equal(("u1", EndReason.Kicked, Now), (r.UserId, r.Reason, r.At)));
+        Assert.Equal(["s1", "s2"], feed.Select(r => r.SessionId).Order(StringComparer.Ordinal));
+        Assert.True(feed[0].Cursor < feed[1].Cursor);
+        Assert.Equal(feed[1].Cursor, await store.Revocations.LatestRevocationAsync(CancellationToken.None));
+        Assert.Equal(feed[1], Assert.Single(await store.Revocations.ReadRevocationsAsync(feed[0].Cursor, 10, CancellationToken.None)));
+        Assert.Single(await store.Revocations.ReadRevocationsAsync(0, 1, CancellationToken.None));
+    }
+
+    [StoreFact]
+    public async Task RevocationFeed_ConcurrentEndsFromTwoInstances_GetDistinctIncreasingCursors()
+    {
+        await using var a = await CreateStoreAsync();
+        await using var b = await a.OpenAnotherAsync();
+        var users = Enumerable.Range(0, 20).Select(i => $"user-{i}").ToArray();
+        foreach (var user in users)
+        {
+            Assert.True(await a.Ledgers.TrySaveAsync(Write(Ledger.Empty(user), "s1"), CancellationToken.None));
+        }
+
+        await Task.WhenAll(users.Select((user, i) => Task.Run(async () =>
+        {
+            var store = i % 2 == 0 ? a : b;
+            var ledger = await store.Ledgers.LoadAsync(user, CancellationToken.None);
+            var ended = new EndSession("s1", EndReason.Revoked).Apply(ledger, Now, Policy);
+            Assert.True(await store.Ledgers.TrySaveAsync(WriteOf(ledger, ended.Ledger, ended.Events), CancellationToken.None));
+        })));
+
+        var feed = await b.Revocations.ReadRevocationsAsync(0, 100, CancellationToken.None);
+        Assert.Equal(users.Order(StringComparer.Ordinal), feed.Select(r => r.UserId).Order(StringComparer.Ordinal));
+        Assert.Equal(feed.Select(r => r.Cursor).Order(), feed.Select(r => r.Cursor));
+        Assert.Equal(feed.Count, feed.Select(r => r.Cursor).Distinct().Count());
+    }
+
+    [StoreFact]
     public async Task Users_CreateAndFind_ByIdAndNormalizedUsername()
     {
         await using var store = await CreateStoreAsync();

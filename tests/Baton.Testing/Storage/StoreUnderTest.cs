@@ -17,6 +17,8 @@ public sealed class StoreUnderTest(object store, Func<Task<StoreUnderTest>> open
 
     public IAuditLog Audit { get; } = (IAuditLog)store;
 
+    public IRevocationLog Revocations { get; } = (IRevocationLog)store;
+
     public ISigningKeyStore Keys { get; } = (ISigningKeyStore)store;
 
     public IStoreMigrator Migrator { get; } = (IStoreMigrator)store;

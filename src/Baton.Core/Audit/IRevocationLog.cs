@@ -1,0 +1,15 @@
+namespace Baton.Core.Audit;
+
+/// <summary>
+/// The ordered feed of ended sessions that resource servers follow. Stores append to it in the
+/// same transaction as the ledger change that ended the session, and assign cursors in commit
+/// order, so a reader that has seen cursor N can never later find a new entry below N.
+/// </summary>
+public interface IRevocationLog
+{
+    /// <summary>Up to <paramref name="limit"/> entries after <paramref name="after"/>, oldest first.</summary>
+    Task<IReadOnlyList<Revocation>> ReadRevocationsAsync(long after, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The newest cursor, or 0 when the feed is empty.</summary>
+    Task<long> LatestRevocationAsync(CancellationToken cancellationToken);
+}
