@@ -54,6 +54,9 @@ public sealed class PostgresChangeFeed : IAsyncDisposable
     /// <summary>How many notices arrived.</summary>
     public long Notices => Interlocked.Read(ref _notices);
 
+    /// <summary>Raised when any node appended to the revocation feed.</summary>
+    public event Action? RevocationsAppended;
+
     /// <summary>The last connection failure, for diagnostics.</summary>
     public Exception? LastError { get; private set; }
 
@@ -114,11 +117,21 @@ public sealed class PostgresChangeFeed : IAsyncDisposable
     private async Task ListenAsync(Action onConnected, CancellationToken stopping)
     {
         await using var connection = new NpgsqlConnection(_connectionString);
-        connection.Notification += (_, e) => OnNotice(e.Payload);
+        connection.Notification += (_, e) =>
+        {
+            if (e.Channel == PostgresStore.RevocationChannel)
+            {
+                RevocationsAppended?.Invoke();
+            }
+            else
+            {
+                OnNotice(e.Payload);
+            }
+        };
         try
         {
             await connection.OpenAsync(stopping).ConfigureAwait(false);
-            await using (var listen = new NpgsqlCommand($"LISTEN {PostgresStore.Channel}", connection))
+            await using (var listen = new NpgsqlCommand($"LISTEN {PostgresStore.Channel}; LISTEN {PostgresStore.RevocationChannel}", connection))
             {
                 await listen.ExecuteNonQueryAsync(stopping).ConfigureAwait(false);
             }
@@ -127,6 +140,7 @@ public sealed class PostgresChangeFeed : IAsyncDisposable
             _connected = true;
             _cache.Resume();
             onConnected();
+            RevocationsAppended?.Invoke(); // entries may have been appended while the feed was down
             while (true)
             {
                 await connection.WaitAsync(stopping).ConfigureAwait(false);

@@ -17,6 +17,9 @@ public sealed partial class PostgresStore : ILedgerStore, IUserStore, IAuditLog,
     /// <summary>The NOTIFY channel of ledger changes.</summary>
     public const string Channel = "baton_ledgers";
 
+    /// <summary>The NOTIFY channel that says the revocation feed has new entries.</summary>
+    public const string RevocationChannel = "baton_revocations";
+
     private const string SaveTail = """
         , audit AS (
             INSERT INTO audit_events (user_id, kind, session_id, generation, reason, ip, user_agent, node, at)
@@ -138,6 +141,7 @@ public sealed partial class PostgresStore : ILedgerStore, IUserStore, IAuditLog,
         }
 
         batch.BatchCommands.Add(save);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_notify('{RevocationChannel}', '')"));
         batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false); // past the lock's row

@@ -33,6 +33,9 @@ public sealed class LedgerEngine
     /// <summary>The policy every command is applied with.</summary>
     public SessionPolicy Policy { get; }
 
+    /// <summary>Raised after this node committed a change, with its events (for example to wake revocation feed readers).</summary>
+    public event Action<string, System.Collections.Immutable.ImmutableArray<LedgerEvent>>? Committed;
+
     /// <summary>
     /// Applies <paramref name="command"/> to <paramref name="userId"/>'s ledger and returns its
     /// outcome once it is durable; a command that changes nothing is answered without a write.
@@ -69,6 +72,7 @@ public sealed class LedgerEngine
                 {
                     committed = next;
                     EngineMetrics.Committed(change.Events);
+                    Committed?.Invoke(userId, change.Events);
                     return EngineResult<TOutcome>.Success(change.Outcome, next);
                 }
 

@@ -54,6 +54,7 @@ internal static class BatonServerExtensions
             return new SigningKeys(sp.GetRequiredService<ISigningKeyStore>(), tokens, sp.GetRequiredService<TimeProvider>(), protector);
         });
         services.AddSingleton<SessionService>();
+        services.AddSingleton<RevocationWatcher>();
         services.AddSingleton<AccountService>();
         services.AddSingleton<RefreshCookies>();
         services.AddSingleton<Microsoft.AspNetCore.Identity.IPasswordHasher<UserAccount>, Microsoft.AspNetCore.Identity.PasswordHasher<UserAccount>>();
@@ -136,6 +137,7 @@ internal static class BatonServerExtensions
         app.MapAdminApi();
         app.MapKeysApi();
         app.MapStandardsApi();
+        app.MapRevocationsApi();
         app.MapOperationsApi();
         app.MapOpenApi("/openapi/{documentName}.json");
         return app;

@@ -39,11 +39,12 @@ internal static class StoreRegistration
     }
 
     private static void AddContracts<TStore>(IServiceCollection services)
-        where TStore : class, ILedgerStore, IUserStore, IAuditLog, ISigningKeyStore, IStoreMigrator
+        where TStore : class, ILedgerStore, IUserStore, IAuditLog, IRevocationLog, ISigningKeyStore, IStoreMigrator
     {
         services.AddSingleton<ILedgerStore>(sp => sp.GetRequiredService<TStore>());
         services.AddSingleton<IUserStore>(sp => sp.GetRequiredService<TStore>());
         services.AddSingleton<IAuditLog>(sp => sp.GetRequiredService<TStore>());
+        services.AddSingleton<IRevocationLog>(sp => sp.GetRequiredService<TStore>());
         services.AddSingleton<ISigningKeyStore>(sp => sp.GetRequiredService<TStore>());
         services.AddSingleton<IStoreMigrator>(sp => sp.GetRequiredService<TStore>());
     }
