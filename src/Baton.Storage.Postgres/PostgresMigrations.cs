@@ -66,6 +66,7 @@ internal static class PostgresMigrations
                 session_id text NOT NULL,
                 reason text NOT NULL,
                 at timestamptz NOT NULL);
+            CREATE INDEX revocations_at ON revocations (at);
             """),
     ];
 }

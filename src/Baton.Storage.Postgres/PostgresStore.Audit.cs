@@ -46,6 +46,14 @@ public sealed partial class PostgresStore
     }, retry: true, cancellationToken);
 
     /// <inheritdoc />
+    public Task<long> RevocationCursorAtAsync(DateTimeOffset since, CancellationToken cancellationToken) => RunAsync(async connection =>
+    {
+        await using var command = Command(connection,
+            "SELECT COALESCE((SELECT min(cursor) FROM revocations WHERE at >= $1) - 1, (SELECT max(cursor) FROM revocations), 0)", since);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }, retry: true, cancellationToken);
+
+    /// <inheritdoc />
     public Task<long> LatestRevocationAsync(CancellationToken cancellationToken) => RunAsync(async connection =>
     {
         await using var command = Command(connection, "SELECT COALESCE(max(cursor), 0) FROM revocations");

@@ -55,6 +55,7 @@ internal static class SqliteMigrations
                 session_id TEXT NOT NULL,
                 reason TEXT NOT NULL,
                 at INTEGER NOT NULL);
+            CREATE INDEX revocations_at ON revocations (at);
             """),
     ];
 }

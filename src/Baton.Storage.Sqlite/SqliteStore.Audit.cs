@@ -48,6 +48,12 @@ public sealed partial class SqliteStore
     }, cancellationToken);
 
     /// <inheritdoc />
+    public Task<long> RevocationCursorAtAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
+        RunAsync(connection => Scalar(connection,
+            "SELECT COALESCE((SELECT MIN(cursor) FROM revocations WHERE at >= $since) - 1, (SELECT MAX(cursor) FROM revocations), 0)",
+            ("$since", since.ToUnixTimeMilliseconds())) is long cursor ? cursor : 0L, cancellationToken);
+
+    /// <inheritdoc />
     public Task<long> LatestRevocationAsync(CancellationToken cancellationToken) =>
         RunAsync(connection => Scalar(connection, "SELECT COALESCE(MAX(cursor), 0) FROM revocations") is long latest ? latest : 0L, cancellationToken);
 

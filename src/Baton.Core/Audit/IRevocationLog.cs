@@ -10,6 +10,9 @@ public interface IRevocationLog
     /// <summary>Up to <paramref name="limit"/> entries after <paramref name="after"/>, oldest first.</summary>
     Task<IReadOnlyList<Revocation>> ReadRevocationsAsync(long after, int limit, CancellationToken cancellationToken);
 
+    /// <summary>The cursor just before the first entry at or after <paramref name="since"/> (where a new follower starts).</summary>
+    Task<long> RevocationCursorAtAsync(DateTimeOffset since, CancellationToken cancellationToken);
+
     /// <summary>The newest cursor, or 0 when the feed is empty.</summary>
     Task<long> LatestRevocationAsync(CancellationToken cancellationToken);
 }

@@ -28,10 +28,12 @@ internal static class RevocationsApi
     /// <summary>
     /// Query: <c>after</c>, the cursor of the last entry seen (0 or absent: from the start; -1: only
     /// the current cursor, to follow from now on); <c>wait</c>, seconds to wait when there is nothing
-    /// yet (0 to 30, default 25); <c>limit</c>, most entries per answer (1 to 1000, default 500).
+    /// yet (0 to 30, default 25); <c>limit</c>, most entries per answer (1 to 1000, default 500);
+    /// <c>since</c> (Unix seconds, instead of <c>after</c>): start at the first entry at or after that
+    /// time, which is how a new follower catches up on sessions whose access tokens may still be valid.
     /// </summary>
     public static async Task<Results<Ok<RevocationPage>, ProblemHttpResult>> Read(
-        IRevocationLog log, RevocationWatcher watcher, CancellationToken cancellationToken, long after = 0, int wait = 25, int limit = 500)
+        IRevocationLog log, RevocationWatcher watcher, CancellationToken cancellationToken, long after = 0, int wait = 25, int limit = 500, long? since = null)
     {
         if (after < -1 || wait is < 0 || TimeSpan.FromSeconds(wait) > MaxWait || limit is < 1 or > MaxLimit)
         {
@@ -43,6 +45,11 @@ internal static class RevocationsApi
             if (after == -1)
             {
                 return TypedResults.Ok(new RevocationPage(await log.LatestRevocationAsync(cancellationToken), []));
+            }
+
+            if (since is { } start)
+            {
+                after = await log.RevocationCursorAtAsync(DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(start, 0, 253_402_300_799)), cancellationToken);
             }
 
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -133,6 +133,7 @@ public abstract class StoreContractTests
     {
         await using var store = await CreateStoreAsync();
         Assert.Equal(0, await store.Revocations.LatestRevocationAsync(CancellationToken.None));
+        Assert.Equal(0, await store.Revocations.RevocationCursorAtAsync(Now, CancellationToken.None));
         Assert.True(await store.Ledgers.TrySaveAsync(Write(Ledger.Empty("u1"), "s1"), CancellationToken.None));
         var v1 = await store.Ledgers.LoadAsync("u1", CancellationToken.None);
         Assert.True(await store.Ledgers.TrySaveAsync(Write(v1, "s2"), CancellationToken.None));
@@ -152,6 +153,8 @@ public abstract class StoreContractTests
         Assert.Equal(feed[1].Cursor, await store.Revocations.LatestRevocationAsync(CancellationToken.None));
         Assert.Equal(feed[1], Assert.Single(await store.Revocations.ReadRevocationsAsync(feed[0].Cursor, 10, CancellationToken.None)));
         Assert.Single(await store.Revocations.ReadRevocationsAsync(0, 1, CancellationToken.None));
+        Assert.Equal(feed[0].Cursor - 1, await store.Revocations.RevocationCursorAtAsync(Now, CancellationToken.None));
+        Assert.Equal(feed[1].Cursor, await store.Revocations.RevocationCursorAtAsync(Now.AddHours(1), CancellationToken.None));
     }
 
     [StoreFact]
