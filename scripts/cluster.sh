@@ -7,7 +7,8 @@
 #   scripts/cluster.sh status
 #
 # Settings (environment): CLUSTER_DIR (.cluster), PG_PORT (55432), NODE_PORTS ("5101 5102 5103"),
-# PROXY_PORT (8080), and any Baton__* variable, passed to every node.
+# PROXY_PORT (8080), and any Baton__* variable, passed to every node. For load testing on loopback
+# the nodes get the API key "local-cluster-key" (all scopes) and no rate limits unless overridden.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,6 +42,8 @@ up() {
   echo "building Baton (Release)"
   dotnet publish src/Baton.Server -c Release -o "$CLUSTER_DIR/app" -v q --nologo >/dev/null
 
+  # A fixed API key for the load tool and local scripts (loopback only): "local-cluster-key".
+  LOCAL_KEY_SHA256=$(printf '%s' local-cluster-key | sha256sum | cut -d' ' -f1)
   local i=0 upstreams=""
   for port in $NODE_PORTS; do
     i=$((i + 1))
@@ -50,6 +53,14 @@ up() {
     Baton__Engine__NodeName="node-$i" \
     Baton__Tokens__Issuer="${Baton__Tokens__Issuer:-http://127.0.0.1:$PROXY_PORT}" \
     Logging__LogLevel__Default="${Logging__LogLevel__Default:-Warning}" \
+    Baton__ApiKeys__Keys__0__Name=local-cluster \
+    Baton__ApiKeys__Keys__0__Sha256="$LOCAL_KEY_SHA256" \
+    Baton__ApiKeys__Keys__0__Scopes__0=sessions:issue \
+    Baton__ApiKeys__Keys__0__Scopes__1=sessions:admin \
+    Baton__ApiKeys__Keys__0__Scopes__2=tokens:introspect \
+    Baton__RateLimits__LoginPerMinute="${Baton__RateLimits__LoginPerMinute:-0}" \
+    Baton__RateLimits__RegisterPerMinute="${Baton__RateLimits__RegisterPerMinute:-0}" \
+    Baton__RateLimits__RefreshPerMinute="${Baton__RateLimits__RefreshPerMinute:-0}" \
       nohup dotnet "$CLUSTER_DIR/app/Baton.Server.dll" >"$CLUSTER_DIR/node-$i.log" 2>&1 &
     echo $! >"$CLUSTER_DIR/node-$i.pid"
     upstreams="$upstreams    server 127.0.0.1:$port max_fails=1 fail_timeout=2s;\n"

@@ -1,0 +1,108 @@
+using System.CommandLine;
+using System.Net;
+using System.Text.Json;
+using Baton.LoadTest;
+using Spectre.Console;
+
+var urls = new Option<string[]>("--url") { Description = "A Baton base URL (repeat for several nodes or a proxy); loopback only.", Required = true, AllowMultipleArgumentsPerToken = true };
+var scenario = new Option<string>("--scenario") { Description = "login, refresh, validate, mixed, storm, kick, or all.", DefaultValueFactory = _ => "all" };
+var users = new Option<int>("--users") { Description = "Virtual users (sessions seeded through POST /v1/sessions).", DefaultValueFactory = _ => 1000 };
+var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight.", DefaultValueFactory = _ => 64 };
+var duration = new Option<int>("--duration") { Description = "Seconds per scenario.", DefaultValueFactory = _ => 15 };
+var maxRequests = new Option<long>("--max-requests") { Description = "Most requests per scenario.", DefaultValueFactory = _ => 2_000_000 };
+var stormSize = new Option<int>("--storm-size") { Description = "Concurrent refreshes per user in the storm scenario.", DefaultValueFactory = _ => 10 };
+var kicks = new Option<int>("--kicks") { Description = "Kicks measured in the kick scenario.", DefaultValueFactory = _ => 50 };
+var apiKey = new Option<string>("--api-key") { Description = "API key with sessions:issue and sessions:admin.", DefaultValueFactory = _ => "local-cluster-key" };
+var passwordUsers = new Option<int>("--password-users") { Description = "Registered users for the login scenario.", DefaultValueFactory = _ => 16 };
+var iterations = new Option<int>("--password-iterations") { Description = "Baton's PBKDF2 iterations, for the hashing baseline.", DefaultValueFactory = _ => 210_000 };
+var pg = new Option<string?>("--pg") { Description = "PostgreSQL connection string for the pgbench baseline (Baton's database)." };
+var noBaselines = new Option<bool>("--no-baselines") { Description = "Skip the baselines." };
+var json = new Option<string?>("--json") { Description = "Also write the results as JSON to this file." };
+
+var root = new RootCommand("Drives Baton with virtual users, checks its invariants, and reports each result as a ratio to a baseline measured in the same run.")
+{
+    urls, scenario, users, concurrency, duration, maxRequests, stormSize, kicks, apiKey, passwordUsers, iterations, pg, noBaselines, json,
+};
+
+root.SetAction(async (parse, cancellationToken) =>
+{
+    var targets = parse.GetValue(urls)!.Select(u => new Uri(u)).ToArray();
+    if (targets.FirstOrDefault(u => !u.IsLoopback) is { } remote)
+    {
+        AnsiConsole.MarkupLineInterpolated($"[red]{remote} is not a loopback address; the load tool only drives servers on this machine.[/]");
+        return 2;
+    }
+
+    var settings = new LoadSettings(targets, parse.GetValue(apiKey)!, parse.GetValue(users), parse.GetValue(concurrency),
+        TimeSpan.FromSeconds(parse.GetValue(duration)), parse.GetValue(maxRequests), parse.GetValue(stormSize), "a long passphrase for load tests");
+    var which = parse.GetValue(scenario)!;
+    bool Runs(string name) => which == "all" || which == name;
+    var results = new List<ScenarioResult>();
+    var baselines = new Dictionary<string, double>();
+
+    using var client = new BatonClient(targets, settings.ApiKey);
+    var scenarios = new Scenarios(client, settings, message => AnsiConsole.MarkupLineInterpolated($"[grey]{DateTime.Now:HH:mm:ss} {message}[/]"));
+    AnsiConsole.MarkupLineInterpolated($"[bold]Baton load test[/]: {string.Join(", ", targets.Select(t => t.ToString()))}, {settings.Concurrency} in flight, {settings.Duration.TotalSeconds} s per scenario");
+
+    if (!parse.GetValue(noBaselines))
+    {
+        AnsiConsole.MarkupLine("[grey]baselines: bare endpoint, crypto, password hashing" + (parse.GetValue(pg) is null ? "" : ", pgbench") + "[/]");
+        var bare = await Baselines.BareEndpointAsync(settings);
+        results.Add(bare);
+        baselines["bare_endpoint_per_second"] = bare.PerSecond;
+        foreach (var (name, value) in Baselines.Crypto(2))
+        {
+            baselines[name] = value;
+        }
+
+        baselines["password_verify_per_second"] = Baselines.PasswordVerifications(parse.GetValue(iterations), 3);
+        if (parse.GetValue(pg) is { } connection)
+        {
+            baselines["pgbench_single_row_update_tps"] = await Baselines.PgbenchAsync(connection, Math.Max(settings.Users, 10_000), settings.Concurrency, settings.Duration);
+        }
+    }
+
+    var seeded = Runs("refresh") || Runs("validate") || Runs("mixed") || Runs("storm")
+        ? await scenarios.SeedSessionsAsync(settings.Users, "vu")
+        : [];
+    if (Runs("validate"))
+    {
+        results.Add(await scenarios.ValidateAsync(seeded));
+    }
+
+    if (Runs("refresh"))
+    {
+        results.Add(await scenarios.RefreshAsync(seeded));
+    }
+
+    if (Runs("mixed"))
+    {
+        results.Add(await scenarios.MixedAsync(seeded, parse.GetValue(passwordUsers)));
+    }
+
+    if (Runs("login"))
+    {
+        results.Add(await scenarios.LoginAsync(parse.GetValue(passwordUsers)));
+    }
+
+    if (Runs("storm"))
+    {
+        results.Add(await scenarios.StormAsync(await scenarios.SeedSessionsAsync(Math.Min(settings.Users, 200), "storm")));
+    }
+
+    if (Runs("kick"))
+    {
+        results.Add(await scenarios.KickAsync(parse.GetValue(kicks)));
+    }
+
+    var ratios = Report.Ratios(results, baselines);
+    Report.Print(results, baselines, ratios);
+    if (parse.GetValue(json) is { } path)
+    {
+        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(new { date = DateTimeOffset.UtcNow, targets, settings.Concurrency, settings.Duration, results, baselines, ratios }, Report.Json), cancellationToken);
+    }
+
+    return results.Any(r => r.Violations.Count > 0) ? 1 : 0;
+});
+
+return await root.Parse(args).InvokeAsync();

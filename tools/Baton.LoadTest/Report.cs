@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Text.Json;
+using Spectre.Console;
+
+namespace Baton.LoadTest;
+
+/// <summary>The results as a table, the headline ratios against the targets, and JSON for scripts.</summary>
+internal static class Report
+{
+    public static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    /// <summary>Each target of the performance issue as measured / baseline, with the goal.</summary>
+    public static List<(string Name, double Ratio, string Goal, bool Met)> Ratios(IReadOnlyList<ScenarioResult> results, IReadOnlyDictionary<string, double> baselines)
+    {
+        var ratios = new List<(string, double, string, bool)>();
+        double? Rate(string scenario) => results.FirstOrDefault(r => r.Scenario == scenario)?.PerSecond;
+        if (Rate("refresh") is { } refresh && baselines.TryGetValue("pgbench_single_row_update_tps", out var pgbench))
+        {
+            ratios.Add(("refresh rotations/s ÷ pgbench single-row UPDATE tps", refresh / pgbench, ">= 0.5", refresh / pgbench >= 0.5));
+        }
+
+        if (Rate("validate") is { } validate && baselines.TryGetValue("bare_endpoint_per_second", out var bare))
+        {
+            ratios.Add(("protected requests/s ÷ bare endpoint requests/s", validate / bare, ">= 0.7", validate / bare >= 0.7));
+        }
+
+        if (Rate("login") is { } login && baselines.TryGetValue("password_verify_per_second", out var hashes))
+        {
+            ratios.Add(("logins/s ÷ password verifications/s", login / hashes, ">= 0.9", login / hashes >= 0.9));
+        }
+
+        if (results.FirstOrDefault(r => r.Scenario == "kick-propagation") is { } kick)
+        {
+            ratios.Add(("kick propagation p99 (ms)", kick.P99Ms, "<= 50", kick.P99Ms <= 50));
+        }
+
+        return ratios;
+    }
+
+    public static void Print(IReadOnlyList<ScenarioResult> results, IReadOnlyDictionary<string, double> baselines, List<(string Name, double Ratio, string Goal, bool Met)> ratios)
+    {
+        var table = new Table().AddColumns("scenario", "ok", "errors", "per s", "p50 ms", "p95 ms", "p99 ms", "max ms", "errors by code", "invariant violations");
+        foreach (var r in results)
+        {
+            table.AddRow(r.Scenario, N(r.Ok), N(r.Errors), F(r.PerSecond), F(r.P50Ms), F(r.P95Ms), F(r.P99Ms), F(r.MaxMs),
+                Markup.Escape(string.Join(", ", r.ErrorsByCode.Select(e => $"{e.Key}: {e.Value}"))),
+                r.Violations.Count == 0 ? "[green]none[/]" : "[red]" + Markup.Escape(string.Join(", ", r.Violations.Select(v => $"{v.Key}: {v.Value}"))) + "[/]");
+        }
+
+        AnsiConsole.Write(table);
+        if (baselines.Count > 0)
+        {
+            var b = new Table().AddColumns("baseline (same run)", "value");
+            foreach (var (name, value) in baselines)
+            {
+                b.AddRow(name, F(value));
+            }
+
+            AnsiConsole.Write(b);
+        }
+
+        if (ratios.Count > 0)
+        {
+            var t = new Table().AddColumns("target", "measured", "goal", "met");
+            foreach (var (name, ratio, goal, met) in ratios)
+            {
+                t.AddRow(Markup.Escape(name), F(ratio), goal, met ? "[green]yes[/]" : "[red]no[/]");
+            }
+
+            AnsiConsole.Write(t);
+        }
+    }
+
+    private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string F(double value) => value.ToString(value >= 100 ? "N0" : "N2", CultureInfo.InvariantCulture);
+}

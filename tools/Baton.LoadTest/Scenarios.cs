@@ -1,0 +1,281 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+
+namespace Baton.LoadTest;
+
+/// <summary>The load settings every scenario shares.</summary>
+internal sealed record LoadSettings(IReadOnlyList<Uri> Urls, string ApiKey, int Users, int Concurrency, TimeSpan Duration, long MaxRequests, int StormSize, string Password);
+
+/// <summary>A virtual user: a session and its current token pair.</summary>
+internal sealed class VirtualUser(string userId, string access, string refresh)
+{
+    public string UserId { get; } = userId;
+
+    public string Access { get; set; } = access;
+
+    public string Refresh { get; set; } = refresh;
+
+    public SemaphoreSlim Gate { get; } = new(1, 1);
+}
+
+/// <summary>The scenarios: each drives the nodes, records latencies and errors, and checks the invariants it can see.</summary>
+internal sealed class Scenarios(BatonClient client, LoadSettings settings, Action<string> progress)
+{
+    private readonly string _run = Guid.NewGuid().ToString("N")[..8];
+
+    /// <summary>Starts one session per user through the trusted-backend endpoint (no password hashing).</summary>
+    public async Task<VirtualUser[]> SeedSessionsAsync(int count, string prefix)
+    {
+        var users = new VirtualUser[count];
+        var seeded = 0;
+        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency }, async (i, _) =>
+        {
+            var reply = await client.IssueSessionAsync(i, $"{prefix}-{_run}-{i}", "load");
+            if (!reply.IsOk)
+            {
+                throw new InvalidOperationException($"Seeding failed: {(int)reply.Status} {reply.Code}. Is the API key ({settings.ApiKey}) configured with sessions:issue?");
+            }
+
+            users[i] = new VirtualUser($"{prefix}-{_run}-{i}", reply.Get("access_token"), reply.Get("refresh_token"));
+            if (Interlocked.Increment(ref seeded) % 500 == 0)
+            {
+                progress($"seeded {seeded}/{count} sessions");
+            }
+        });
+        return users;
+    }
+
+    public async Task<ScenarioResult> RefreshAsync(VirtualUser[] users)
+    {
+        var recorder = new Recorder("refresh");
+        await RunAsync(recorder, async (worker, seq) =>
+        {
+            var user = users[seq % users.Length];
+            await user.Gate.WaitAsync();
+            try
+            {
+                var reply = await client.RefreshAsync((int)(seq % client.NodeCount), user.Refresh);
+                reply.Record(recorder);
+                if (reply.IsOk)
+                {
+                    user.Refresh = reply.Get("refresh_token");
+                    user.Access = reply.Get("access_token");
+                }
+                else if (reply.Code is "session_ended" or "refresh_token_reused" or "invalid_token")
+                {
+                    recorder.Violation("current_token_refused"); // a committed rotation was lost or two successors exist
+                }
+            }
+            finally
+            {
+                user.Gate.Release();
+            }
+        });
+        return recorder.Result();
+    }
+
+    public async Task<ScenarioResult> ValidateAsync(VirtualUser[] users)
+    {
+        var recorder = new Recorder("validate");
+        await RunAsync(recorder, async (worker, seq) =>
+        {
+            var user = users[seq % users.Length];
+            var reply = await client.MeAsync((int)(seq % client.NodeCount), user.Access);
+            reply.Record(recorder);
+            if (reply.Status == HttpStatusCode.Unauthorized && reply.Code != "token_expired")
+            {
+                recorder.Violation("live_session_refused");
+            }
+        });
+        return recorder.Result();
+    }
+
+    /// <summary>Password users log in again and again from one device (each login replaces the previous session).</summary>
+    public async Task<ScenarioResult> LoginAsync(int passwordUsers)
+    {
+        var names = await RegisterAsync(passwordUsers);
+        var recorder = new Recorder("login");
+        await RunAsync(recorder, async (worker, seq) =>
+        {
+            var reply = await client.LoginAsync((int)(seq % client.NodeCount), names[seq % names.Length], settings.Password, "device-1");
+            reply.Record(recorder);
+        });
+        return recorder.Result();
+    }
+
+    /// <summary>80% validations, 15% refreshes, 5% logins: a browser-heavy day.</summary>
+    public async Task<ScenarioResult> MixedAsync(VirtualUser[] users, int passwordUsers)
+    {
+        var names = await RegisterAsync(passwordUsers);
+        var recorder = new Recorder("mixed");
+        await RunAsync(recorder, async (worker, seq) =>
+        {
+            var node = (int)(seq % client.NodeCount);
+            var roll = seq % 20;
+            if (roll == 0)
+            {
+                (await client.LoginAsync(node, names[seq % names.Length], settings.Password, "device-1")).Record(recorder);
+                return;
+            }
+
+            var user = users[seq % users.Length];
+            if (roll <= 3 && await user.Gate.WaitAsync(0))
+            {
+                try
+                {
+                    var reply = await client.RefreshAsync(node, user.Refresh);
+                    reply.Record(recorder);
+                    if (reply.IsOk)
+                    {
+                        user.Refresh = reply.Get("refresh_token");
+                        user.Access = reply.Get("access_token");
+                    }
+                }
+                finally
+                {
+                    user.Gate.Release();
+                }
+
+                return;
+            }
+
+            (await client.MeAsync(node, user.Access)).Record(recorder);
+        });
+        return recorder.Result();
+    }
+
+    /// <summary>Per user, <see cref="LoadSettings.StormSize"/> concurrent refreshes with one token over every node: one new generation.</summary>
+    public async Task<ScenarioResult> StormAsync(VirtualUser[] users)
+    {
+        var recorder = new Recorder("refresh-storm");
+        recorder.Start();
+        var deadline = DateTime.UtcNow + settings.Duration;
+        await Parallel.ForEachAsync(users, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, settings.Concurrency / settings.StormSize) }, async (user, _) =>
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return;
+            }
+
+            var replies = await Task.WhenAll(Enumerable.Range(0, settings.StormSize).Select(i => client.RefreshAsync(i, user.Refresh)));
+            foreach (var reply in replies)
+            {
+                reply.Record(recorder);
+            }
+
+            var successors = replies.Where(r => r.IsOk).Select(r => r.Get("refresh_token")).Select(Jti).Distinct().Count();
+            if (successors > 1)
+            {
+                recorder.Violation("two_live_successors");
+            }
+
+            if (replies.Any(r => !r.IsOk && r.Status != HttpStatusCode.ServiceUnavailable))
+            {
+                recorder.Violation("storm_refused");
+            }
+        });
+        recorder.Stop();
+        return recorder.Result();
+    }
+
+    /// <summary>Kick on one node, then the time until every other node refuses the access token.</summary>
+    public async Task<ScenarioResult> KickAsync(int kicks)
+    {
+        var recorder = new Recorder("kick-propagation");
+        var users = await SeedSessionsAsync(kicks, "kick");
+        var propagation = new ConcurrentBag<double>();
+        recorder.Start();
+        for (var i = 0; i < users.Length; i++)
+        {
+            var user = users[i];
+            for (var node = 0; node < client.NodeCount; node++)
+            {
+                await client.MeAsync(node, user.Access); // every node has the ledger cached as current
+            }
+
+            var kicker = i % client.NodeCount;
+            var kick = await client.KickAsync(kicker, user.UserId);
+            if (!kick.IsOk)
+            {
+                recorder.Error(kick.Code, kick.Milliseconds);
+                continue;
+            }
+
+            var committed = Stopwatch.GetTimestamp();
+            var others = Enumerable.Range(0, client.NodeCount).Where(n => n != kicker || client.NodeCount == 1);
+            await Task.WhenAll(others.Select(async node =>
+            {
+                while (true)
+                {
+                    var reply = await client.MeAsync(node, user.Access);
+                    var since = Stopwatch.GetElapsedTime(committed).TotalMilliseconds;
+                    if (reply.Status == HttpStatusCode.Unauthorized)
+                    {
+                        propagation.Add(since);
+                        recorder.Success(since);
+                        return;
+                    }
+
+                    if (since > 1000)
+                    {
+                        recorder.Violation("kicked_token_accepted_after_1s");
+                        return;
+                    }
+                }
+            }));
+        }
+
+        recorder.Stop();
+        return recorder.Result(new Dictionary<string, double> { ["propagation_samples"] = propagation.Count });
+    }
+
+    private async Task<string[]> RegisterAsync(int count)
+    {
+        var names = Enumerable.Range(0, count).Select(i => $"lt-{_run}-{i}").ToArray();
+        progress($"registering {count} password users (each costs one password hash)");
+        await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (name, _) =>
+        {
+            var reply = await client.RegisterAsync(0, name, settings.Password);
+            if (!reply.IsOk)
+            {
+                throw new InvalidOperationException($"Registration failed: {(int)reply.Status} {reply.Code}. Registration and rate limits must allow it.");
+            }
+        });
+        return names;
+    }
+
+    /// <summary>Runs virtual users until the duration or the request budget is spent.</summary>
+    private async Task RunAsync(Recorder recorder, Func<int, long, Task> operation)
+    {
+        long sequence = -1;
+        var deadline = Stopwatch.GetTimestamp() + (long)(settings.Duration.TotalSeconds * Stopwatch.Frequency);
+        recorder.Start();
+        var reporter = Task.Run(async () =>
+        {
+            while (Stopwatch.GetTimestamp() < deadline && Interlocked.Read(ref sequence) < settings.MaxRequests)
+            {
+                await Task.Delay(1000);
+                progress($"{recorder.Name}: {recorder.Ok} ok, {recorder.Errors} errors");
+            }
+        });
+        await Task.WhenAll(Enumerable.Range(0, settings.Concurrency).Select(worker => Task.Run(async () =>
+        {
+            while (Stopwatch.GetTimestamp() < deadline)
+            {
+                var seq = Interlocked.Increment(ref sequence);
+                if (seq >= settings.MaxRequests)
+                {
+                    return;
+                }
+
+                await operation(worker, seq);
+            }
+        })));
+        recorder.Stop();
+        await reporter;
+    }
+
+    private static string Jti(string jwt) =>
+        System.Text.Json.JsonDocument.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(jwt.Split('.')[1])).RootElement.GetProperty("jti").GetString()!;
+}
