@@ -38,8 +38,11 @@ internal sealed class BatonClient : IDisposable
     public Task<Reply> RefreshAsync(int node, string refreshToken) =>
         SendAsync(node, HttpMethod.Post, "/v1/auth/refresh", new { refresh_token = refreshToken });
 
+    /// <summary>The protected call of the validate scenario.</summary>
+    public string ProtectedPath { get; init; } = "/v1/me";
+
     public Task<Reply> MeAsync(int node, string accessToken) =>
-        SendAsync(node, HttpMethod.Get, "/v1/me", null, bearer: accessToken);
+        SendAsync(node, HttpMethod.Get, ProtectedPath, null, bearer: accessToken);
 
     public Task<Reply> KickAsync(int node, string userId) =>
         SendAsync(node, HttpMethod.Post, $"/v1/admin/users/{Uri.EscapeDataString(userId)}/kick", null, apiKey: true);

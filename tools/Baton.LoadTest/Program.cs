@@ -17,11 +17,12 @@ var passwordUsers = new Option<int>("--password-users") { Description = "Registe
 var iterations = new Option<int>("--password-iterations") { Description = "Baton's PBKDF2 iterations, for the hashing baseline.", DefaultValueFactory = _ => 210_000 };
 var pg = new Option<string?>("--pg") { Description = "PostgreSQL connection string for the pgbench baseline (Baton's database)." };
 var noBaselines = new Option<bool>("--no-baselines") { Description = "Skip the baselines." };
+var protectedPath = new Option<string>("--protected-path") { Description = "The protected endpoint of the validate scenario.", DefaultValueFactory = _ => "/v1/me" };
 var json = new Option<string?>("--json") { Description = "Also write the results as JSON to this file." };
 
 var root = new RootCommand("Drives Baton with virtual users, checks its invariants, and reports each result as a ratio to a baseline measured in the same run.")
 {
-    urls, scenario, users, concurrency, duration, maxRequests, stormSize, kicks, apiKey, passwordUsers, iterations, pg, noBaselines, json,
+    urls, scenario, users, concurrency, duration, maxRequests, stormSize, kicks, apiKey, passwordUsers, iterations, pg, noBaselines, protectedPath, json,
 };
 
 root.SetAction(async (parse, cancellationToken) =>
@@ -40,7 +41,7 @@ root.SetAction(async (parse, cancellationToken) =>
     var results = new List<ScenarioResult>();
     var baselines = new Dictionary<string, double>();
 
-    using var client = new BatonClient(targets, settings.ApiKey);
+    using var client = new BatonClient(targets, settings.ApiKey) { ProtectedPath = parse.GetValue(protectedPath)! };
     var scenarios = new Scenarios(client, settings, message => AnsiConsole.MarkupLineInterpolated($"[grey]{DateTime.Now:HH:mm:ss} {message}[/]"));
     AnsiConsole.MarkupLineInterpolated($"[bold]Baton load test[/]: {string.Join(", ", targets.Select(t => t.ToString()))}, {settings.Concurrency} in flight, {settings.Duration.TotalSeconds} s per scenario");
 

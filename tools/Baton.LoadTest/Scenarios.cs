@@ -23,6 +23,7 @@ internal sealed class VirtualUser(string userId, string access, string refresh)
 internal sealed class Scenarios(BatonClient client, LoadSettings settings, Action<string> progress)
 {
     private readonly string _run = Guid.NewGuid().ToString("N")[..8];
+    private int _registrations;
 
     /// <summary>Starts one session per user through the trusted-backend endpoint (no password hashing).</summary>
     public async Task<VirtualUser[]> SeedSessionsAsync(int count, string prefix)
@@ -232,7 +233,8 @@ internal sealed class Scenarios(BatonClient client, LoadSettings settings, Actio
 
     private async Task<string[]> RegisterAsync(int count)
     {
-        var names = Enumerable.Range(0, count).Select(i => $"lt-{_run}-{i}").ToArray();
+        var batch = Interlocked.Increment(ref _registrations);
+        var names = Enumerable.Range(0, count).Select(i => $"lt-{_run}-{batch}-{i}").ToArray();
         progress($"registering {count} password users (each costs one password hash)");
         await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (name, _) =>
         {

@@ -55,13 +55,20 @@ public sealed class LedgerEngine
             try
             {
                 // After a lost race the cache is known stale: go to the store.
-                var ledger = attempt == 1 && TryGetCached(userId, out var cached)
-                    ? cached
-                    : await LoadAsync(userId, cancellationToken);
+                Ledger? cached = null;
+                var fromCache = attempt == 1 && TryGetCached(userId, out cached);
+                var ledger = fromCache ? cached! : await LoadAsync(userId, cancellationToken);
                 var now = _time.GetUtcNow();
                 var change = command.Apply(ledger, now, Policy);
                 if (!change.Changed)
                 {
+                    if (fromCache && !command.TrustsCachedNoOp(ledger))
+                    {
+                        // Nothing to write means no compare-and-swap to catch a stale copy (a session
+                        // another node just started): decide again on the stored ledger.
+                        continue;
+                    }
+
                     committed = ledger;
                     return EngineResult<TOutcome>.Success(change.Outcome, ledger);
                 }
@@ -115,10 +122,20 @@ public sealed class LedgerEngine
     /// The user's current ledger for read-only checks (access token validation, session lists):
     /// from the cache when it is current, otherwise from the store.
     /// </summary>
-    public async ValueTask<EngineResult<Ledger>> ReadAsync(string userId, CancellationToken cancellationToken)
+    public ValueTask<EngineResult<Ledger>> ReadAsync(string userId, CancellationToken cancellationToken) =>
+        ReadAsync(userId, useCache: true, cancellationToken);
+
+    /// <summary>
+    /// The user's ledger from the store, bypassing the cache: for a check that failed on a cached
+    /// copy that may predate a change whose notice has not arrived yet (a session started on another node).
+    /// </summary>
+    public ValueTask<EngineResult<Ledger>> ReadFreshAsync(string userId, CancellationToken cancellationToken) =>
+        ReadAsync(userId, useCache: false, cancellationToken);
+
+    private async ValueTask<EngineResult<Ledger>> ReadAsync(string userId, bool useCache, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(userId);
-        if (TryGetCached(userId, out var cached))
+        if (useCache && TryGetCached(userId, out var cached))
         {
             return EngineResult<Ledger>.Success(cached, cached);
         }

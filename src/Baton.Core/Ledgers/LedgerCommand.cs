@@ -19,6 +19,14 @@ public abstract record LedgerCommand<TOutcome>
         return draft.Finish(outcome);
     }
 
+    /// <summary>
+    /// Whether a decision to change nothing, taken on <paramref name="ledger"/> read from a node's
+    /// cache, may be answered without asking the store. Writes are checked by compare-and-swap;
+    /// a no-op is not, so a cached copy that predates another node's change (whose notice is still
+    /// on its way) could refuse wrongly. By default every cached no-op is confirmed on the store.
+    /// </summary>
+    public virtual bool TrustsCachedNoOp(Ledger ledger) => false;
+
     /// <summary>The command's own rule, on a draft that has already ended expired sessions.</summary>
     private protected abstract TOutcome Decide(LedgerDraft draft);
 }

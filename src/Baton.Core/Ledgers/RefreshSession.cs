@@ -16,6 +16,18 @@ namespace Baton.Core.Ledgers;
 /// <param name="Client">Where the refresh came from.</param>
 public sealed record RefreshSession(string SessionId, string PresentedJti, string NewJti, ClientInfo Client) : LedgerCommand<RefreshOutcome>
 {
+    /// <summary>
+    /// A known session's no-op (a replay inside the grace, or the refusal of an ended or expired
+    /// session) stands: sessions only ever move forward. An unknown session may have started on
+    /// another node after the cached copy was read, so that refusal is confirmed on the store.
+    /// This keeps a burst of racing tabs on one node to one write and no extra reads.
+    /// </summary>
+    public override bool TrustsCachedNoOp(Ledger ledger)
+    {
+        ArgumentNullException.ThrowIfNull(ledger);
+        return ledger.Find(SessionId) is not null;
+    }
+
     private protected override RefreshOutcome Decide(LedgerDraft draft)
     {
         var index = draft.IndexOf(SessionId);

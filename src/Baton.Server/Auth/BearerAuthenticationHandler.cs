@@ -55,6 +55,19 @@ internal sealed class BearerAuthenticationHandler(
         }
 
         var check = ledger.Outcome.Check(claims.SessionId, now);
+        if (ledger.Outcome.Find(claims.SessionId) is null)
+        {
+            // A validly signed token of a session this copy does not know: the session may have
+            // started on another node after this copy was cached. Ask the store before refusing.
+            ledger = await sessions.Engine.ReadFreshAsync(claims.UserId, Context.RequestAborted);
+            if (!ledger.Succeeded)
+            {
+                return Fail(ErrorCode.Unavailable, null, "The session store is unavailable.");
+            }
+
+            check = ledger.Outcome.Check(claims.SessionId, now);
+        }
+
         return check.IsActive
             ? Success(claims.UserId, claims.SessionId, claims.Roles)
             : Fail(check.Error ?? ErrorCode.InvalidToken, check.Reason, "The session has ended.");

@@ -21,6 +21,10 @@ internal sealed class EngineHarness
 
     public TestClock Clock { get; } = new();
 
+    /// <summary>A node whose change feed has not delivered (or lost) the other nodes' notices.</summary>
+    public LedgerEngine NewDeafNode() =>
+        new(Store, new LedgerCache(1000), Policy, new LedgerEngineOptions { NodeName = "deaf", RetryJitter = TimeSpan.Zero }, Clock);
+
     public LedgerEngine NewNode(int cacheCapacity = 1000, int maxAttempts = 8)
     {
         var cache = new LedgerCache(cacheCapacity);

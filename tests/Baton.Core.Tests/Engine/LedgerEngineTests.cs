@@ -335,4 +335,34 @@ public class LedgerEngineTests
 
         Assert.NotNull(after.Session);
     }
+
+    [Fact]
+    public async Task ExecuteAsync_RefreshOfASessionStartedElsewhere_WhileTheNoticeIsMissing_IsConfirmedOnTheStore()
+    {
+        var harness = new EngineHarness(new SessionPolicy { MaxSessionsPerUser = 3 });
+        var nodeA = harness.NewNode();
+        var deaf = harness.NewDeafNode();
+        await Ok(deaf.ExecuteAsync(User, Login("d1"), ClientInfo.None, default)); // the deaf node caches the ledger
+        var started = (await Ok(nodeA.ExecuteAsync(User, Login("d2"), ClientInfo.None, default))).Session!;
+
+        var refreshed = await Ok(deaf.ExecuteAsync(User, Refresh(started), ClientInfo.None, default));
+
+        Assert.Equal(RefreshStatus.Rotated, refreshed.Status);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_KickWithNothingActiveInAStaleCache_StillEndsTheSessionStartedElsewhere()
+    {
+        var harness = new EngineHarness(new SessionPolicy { MaxSessionsPerUser = 3 });
+        var nodeA = harness.NewNode();
+        var deaf = harness.NewDeafNode();
+        var first = (await Ok(deaf.ExecuteAsync(User, Login("d1"), ClientInfo.None, default))).Session!;
+        await Ok(deaf.ExecuteAsync(User, new EndSession(first.Id, EndReason.Logout), ClientInfo.None, default)); // cached: nothing active
+        var started = (await Ok(nodeA.ExecuteAsync(User, Login("d2"), ClientInfo.None, default))).Session!;
+
+        var kick = await Ok(deaf.ExecuteAsync(User, new EndAllSessions(EndReason.Kicked), ClientInfo.None, default));
+
+        Assert.Contains(kick.Ended, s => s.Id == started.Id);
+        Assert.Equal(SessionState.Ended, harness.Memory.Peek(User).Find(started.Id)!.State);
+    }
 }
