@@ -158,14 +158,18 @@ public sealed class PostgresChangeFeed : IAsyncDisposable
         }
     }
 
+    /// <summary>One notice carries one or more <c>user:version</c> lines (batched after commit).</summary>
     private void OnNotice(string payload)
     {
-        Interlocked.Increment(ref _notices);
-        NoticeCounter.Add(1);
-        var separator = payload.LastIndexOf(':');
-        if (separator > 0 && long.TryParse(payload.AsSpan(separator + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+        foreach (var line in payload.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
-            _cache.OnChanged(payload[..separator], version);
+            Interlocked.Increment(ref _notices);
+            NoticeCounter.Add(1);
+            var separator = line.LastIndexOf(':');
+            if (separator > 0 && long.TryParse(line.AsSpan(separator + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+            {
+                _cache.OnChanged(line[..separator], version);
+            }
         }
     }
 }

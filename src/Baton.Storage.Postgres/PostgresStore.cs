@@ -8,9 +8,11 @@ using Npgsql;
 namespace Baton.Storage.Postgres;
 
 /// <summary>
-/// Baton's shared store for any number of nodes. The compare-and-swap write, its audit events
-/// and the change notice (<c>NOTIFY baton_ledgers, 'user:version'</c>) are one statement, so they
-/// commit together in one round trip; statements are prepared automatically by Npgsql.
+/// Baton's shared store for any number of nodes. The compare-and-swap write and its audit events
+/// are one statement, one round trip; a write that ends sessions also appends to the revocation
+/// feed and sends its change notice (<c>NOTIFY baton_ledgers, 'user:version'</c>) in the same
+/// transaction, while other writes' notices follow the commit in batches (see <see cref="ChangeNotices"/>).
+/// Statements are prepared automatically by Npgsql.
 /// </summary>
 public sealed partial class PostgresStore : ILedgerStore, IUserStore, IAuditLog, IRevocationLog, ISigningKeyStore, IStoreMigrator, IAsyncDisposable, IDisposable
 {
@@ -34,6 +36,27 @@ public sealed partial class PostgresStore : ILedgerStore, IUserStore, IAuditLog,
         SELECT pg_notify('baton_ledgers', $1 || ':' || $2) FROM saved
         """;
 
+    private const string QuietTail = """
+        , audit AS (
+            INSERT INTO audit_events (user_id, kind, session_id, generation, reason, ip, user_agent, node, at)
+            SELECT $1, e.kind, e.session_id, e.generation, e.reason, $6, $7, $8, $9
+            FROM unnest($10::text[], $11::text[], $12::integer[], $13::text[]) AS e (kind, session_id, generation, reason)
+            WHERE EXISTS (SELECT 1 FROM saved))
+        SELECT 1 FROM saved
+        """;
+
+    private const string InsertHead = """
+        WITH saved AS (
+            INSERT INTO ledgers (user_id, version, document, expires_at) VALUES ($1, $2, $3, $4)
+            ON CONFLICT (user_id) DO NOTHING RETURNING user_id)
+        """;
+
+    private const string UpdateHead = """
+        WITH saved AS (
+            UPDATE ledgers SET version = $2, document = $3, expires_at = $4
+            WHERE user_id = $1 AND version = $5 RETURNING user_id)
+        """;
+
     private const string InsertSql = """
         WITH saved AS (
             INSERT INTO ledgers (user_id, version, document, expires_at) VALUES ($1, $2, $3, $4)
@@ -47,6 +70,7 @@ public sealed partial class PostgresStore : ILedgerStore, IUserStore, IAuditLog,
         """ + SaveTail;
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly ChangeNotices _notices;
 
     /// <summary>Creates the store on its own connection pool.</summary>
     public PostgresStore(PostgresStoreOptions options)
@@ -63,6 +87,7 @@ public sealed partial class PostgresStore : ILedgerStore, IUserStore, IAuditLog,
         settings.ApplicationName ??= "baton";
         ConnectionString = settings.ConnectionString;
         _dataSource = builder.Build();
+        _notices = new ChangeNotices(_dataSource);
     }
 
     /// <summary>The effective connection string (for the change feed's own connection).</summary>
@@ -117,9 +142,19 @@ public sealed partial class PostgresStore : ILedgerStore, IUserStore, IAuditLog,
                 return await SaveEndingSessionsAsync(connection, write, events, cancellationToken).ConfigureAwait(false);
             }
 
-            await using var command = Command(connection, write.ExpectedVersion == 0 ? InsertSql : UpdateSql, SaveParameters(write, events));
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = Command(connection, (write.ExpectedVersion == 0 ? InsertHead : UpdateHead) + QuietTail, SaveParameters(write, events));
+            bool saved;
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                saved = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (saved)
+            {
+                _notices.Publish(ledger.UserId, ledger.Version);
+            }
+
+            return saved;
         }, retry: false, cancellationToken);
     }
 
@@ -168,10 +203,14 @@ public sealed partial class PostgresStore : ILedgerStore, IUserStore, IAuditLog,
     }
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _notices.DisposeAsync().ConfigureAwait(false);
+        await _dataSource.DisposeAsync().ConfigureAwait(false);
+    }
 
     /// <inheritdoc />
-    public void Dispose() => _dataSource.Dispose();
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <summary>
     /// Runs one unit of work on a pooled connection, translating outages into
