@@ -10,34 +10,34 @@ internal static class Report
     public static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     /// <summary>Each target of the performance issue as measured / baseline, with the goal.</summary>
-    public static List<(string Name, double Ratio, string Goal, bool Met)> Ratios(IReadOnlyList<ScenarioResult> results, IReadOnlyDictionary<string, double> baselines)
+    public static List<Target> Ratios(IReadOnlyList<ScenarioResult> results, IReadOnlyDictionary<string, double> baselines)
     {
-        var ratios = new List<(string, double, string, bool)>();
+        var ratios = new List<Target>();
         double? Rate(string scenario) => results.FirstOrDefault(r => r.Scenario == scenario)?.PerSecond;
         if (Rate("refresh") is { } refresh && baselines.TryGetValue("pgbench_single_row_update_tps", out var pgbench))
         {
-            ratios.Add(("refresh rotations/s ÷ pgbench single-row UPDATE tps", refresh / pgbench, ">= 0.5", refresh / pgbench >= 0.5));
+            ratios.Add(new("refresh rotations/s ÷ pgbench single-row UPDATE tps", refresh / pgbench, ">= 0.5", refresh / pgbench >= 0.5));
         }
 
         if (Rate("validate") is { } validate && baselines.TryGetValue("bare_endpoint_per_second", out var bare))
         {
-            ratios.Add(("protected requests/s ÷ bare endpoint requests/s", validate / bare, ">= 0.7", validate / bare >= 0.7));
+            ratios.Add(new("protected requests/s ÷ bare endpoint requests/s", validate / bare, ">= 0.7", validate / bare >= 0.7));
         }
 
         if (Rate("login") is { } login && baselines.TryGetValue("password_verify_per_second", out var hashes))
         {
-            ratios.Add(("logins/s ÷ password verifications/s", login / hashes, ">= 0.9", login / hashes >= 0.9));
+            ratios.Add(new("logins/s ÷ password verifications/s", login / hashes, ">= 0.9", login / hashes >= 0.9));
         }
 
         if (results.FirstOrDefault(r => r.Scenario == "kick-propagation") is { } kick)
         {
-            ratios.Add(("kick propagation p99 (ms)", kick.P99Ms, "<= 50", kick.P99Ms <= 50));
+            ratios.Add(new("kick propagation p99 (ms)", kick.P99Ms, "<= 50", kick.P99Ms <= 50));
         }
 
         return ratios;
     }
 
-    public static void Print(IReadOnlyList<ScenarioResult> results, IReadOnlyDictionary<string, double> baselines, List<(string Name, double Ratio, string Goal, bool Met)> ratios)
+    public static void Print(IReadOnlyList<ScenarioResult> results, IReadOnlyDictionary<string, double> baselines, List<Target> ratios)
     {
         var table = new Table().AddColumns("scenario", "ok", "errors", "per s", "p50 ms", "p95 ms", "p99 ms", "max ms", "errors by code", "invariant violations");
         foreach (var r in results)
@@ -75,3 +75,6 @@ internal static class Report
 
     private static string F(double value) => value.ToString(value >= 100 ? "N0" : "N2", CultureInfo.InvariantCulture);
 }
+
+/// <summary>One target of the performance issue: measured against its goal.</summary>
+internal sealed record Target(string Name, double Ratio, string Goal, bool Met);
