@@ -22,29 +22,8 @@ public sealed partial class PostgresStore : ILedgerStore, IUserStore, IAuditLog,
     /// <summary>The NOTIFY channel that says the revocation feed has new entries.</summary>
     public const string RevocationChannel = "baton_revocations";
 
-    private const string SaveTail = """
-        , audit AS (
-            INSERT INTO audit_events (user_id, kind, session_id, generation, reason, ip, user_agent, node, at)
-            SELECT $1, e.kind, e.session_id, e.generation, e.reason, $6, $7, $8, $9
-            FROM unnest($10::text[], $11::text[], $12::integer[], $13::text[]) AS e (kind, session_id, generation, reason)
-            WHERE EXISTS (SELECT 1 FROM saved))
-        , revoked AS (
-            INSERT INTO revocations (user_id, session_id, reason, at)
-            SELECT $1, e.session_id, e.reason, $9
-            FROM unnest($10::text[], $11::text[], $13::text[]) AS e (kind, session_id, reason)
-            WHERE e.kind = 'SessionEnded' AND EXISTS (SELECT 1 FROM saved))
-        SELECT pg_notify('baton_ledgers', $1 || ':' || $2) FROM saved
-        """;
-
-    private const string QuietTail = """
-        , audit AS (
-            INSERT INTO audit_events (user_id, kind, session_id, generation, reason, ip, user_agent, node, at)
-            SELECT $1, e.kind, e.session_id, e.generation, e.reason, $6, $7, $8, $9
-            FROM unnest($10::text[], $11::text[], $12::integer[], $13::text[]) AS e (kind, session_id, generation, reason)
-            WHERE EXISTS (SELECT 1 FROM saved))
-        SELECT 1 FROM saved
-        """;
-
+    // The compare-and-swap statement is assembled from parts: the ledger write ("saved" holds the
+    // row when the expected version matched), then the audit rows, then what the caller reads back.
     private const string InsertHead = """
         WITH saved AS (
             INSERT INTO ledgers (user_id, version, document, expires_at) VALUES ($1, $2, $3, $4)
@@ -57,17 +36,26 @@ public sealed partial class PostgresStore : ILedgerStore, IUserStore, IAuditLog,
             WHERE user_id = $1 AND version = $5 RETURNING user_id)
         """;
 
-    private const string InsertSql = """
-        WITH saved AS (
-            INSERT INTO ledgers (user_id, version, document, expires_at) VALUES ($1, $2, $3, $4)
-            ON CONFLICT (user_id) DO NOTHING RETURNING user_id)
-        """ + SaveTail;
+    private const string AuditRows = """
+        , audit AS (
+            INSERT INTO audit_events (user_id, kind, session_id, generation, reason, ip, user_agent, node, at)
+            SELECT $1, e.kind, e.session_id, e.generation, e.reason, $6, $7, $8, $9
+            FROM unnest($10::text[], $11::text[], $12::integer[], $13::text[]) AS e (kind, session_id, generation, reason)
+            WHERE EXISTS (SELECT 1 FROM saved))
+        """;
 
-    private const string UpdateSql = """
-        WITH saved AS (
-            UPDATE ledgers SET version = $2, document = $3, expires_at = $4
-            WHERE user_id = $1 AND version = $5 RETURNING user_id)
-        """ + SaveTail;
+    /// <summary>For writes that end sessions: revocation feed rows and the change notice, in the transaction.</summary>
+    private const string RevocationsAndNotice = """
+        , revoked AS (
+            INSERT INTO revocations (user_id, session_id, reason, at)
+            SELECT $1, e.session_id, e.reason, $9
+            FROM unnest($10::text[], $11::text[], $13::text[]) AS e (kind, session_id, reason)
+            WHERE e.kind = 'SessionEnded' AND EXISTS (SELECT 1 FROM saved))
+        SELECT pg_notify('baton_ledgers', $1 || ':' || $2) FROM saved
+        """;
+
+    /// <summary>For other writes: the notice follows the commit (<see cref="ChangeNotices"/>).</summary>
+    private const string Saved = "SELECT 1 FROM saved";
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly ChangeNotices _notices;
@@ -142,7 +130,7 @@ public sealed partial class PostgresStore : ILedgerStore, IUserStore, IAuditLog,
                 return await SaveEndingSessionsAsync(connection, write, events, cancellationToken).ConfigureAwait(false);
             }
 
-            await using var command = Command(connection, (write.ExpectedVersion == 0 ? InsertHead : UpdateHead) + QuietTail, SaveParameters(write, events));
+            await using var command = Command(connection, (write.ExpectedVersion == 0 ? InsertHead : UpdateHead) + AuditRows + Saved, SaveParameters(write, events));
             bool saved;
             await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -169,7 +157,7 @@ public sealed partial class PostgresStore : ILedgerStore, IUserStore, IAuditLog,
         var lockCommand = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock($1)");
         lockCommand.Parameters.Add(new NpgsqlParameter { Value = PostgresMigrations.RevocationLockKey });
         batch.BatchCommands.Add(lockCommand);
-        var save = new NpgsqlBatchCommand(write.ExpectedVersion == 0 ? InsertSql : UpdateSql);
+        var save = new NpgsqlBatchCommand((write.ExpectedVersion == 0 ? InsertHead : UpdateHead) + AuditRows + RevocationsAndNotice);
         foreach (var value in SaveParameters(write, events))
         {
             save.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
