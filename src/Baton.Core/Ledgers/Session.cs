@@ -22,6 +22,9 @@ public sealed record Session
     /// <summary>Roles copied into this session's access tokens, fixed at login.</summary>
     public ImmutableArray<string> Roles { get; init; } = [];
 
+    /// <summary>The account's username at login, so "who am I" is answered from the cached ledger; null for trusted-backend sessions.</summary>
+    public string? Username { get; init; }
+
     /// <summary>When the login happened.</summary>
     public required DateTimeOffset CreatedAt { get; init; }
 

@@ -17,6 +17,9 @@ public sealed record StartSession(string SessionId, Device Device, string Refres
     /// <summary>Roles the session's access tokens carry (from the account, or given by a trusted backend).</summary>
     public ImmutableArray<string> Roles { get; init; } = [];
 
+    /// <summary>The account's username, kept in the session (null when a trusted backend starts it).</summary>
+    public string? Username { get; init; }
+
     private protected override StartSessionOutcome Decide(LedgerDraft draft)
     {
         var policy = draft.Policy;
@@ -39,7 +42,7 @@ public sealed record StartSession(string SessionId, Device Device, string Refres
         EvictDownTo(draft, Device.Type, policy.LimitFor(Device.Type), replaced);
         EvictDownTo(draft, deviceType: null, policy.MaxSessionsPerUser, replaced);
 
-        var started = Session.Start(SessionId, Device, Client, RefreshJti, draft.Now, policy) with { Roles = Roles };
+        var started = Session.Start(SessionId, Device, Client, RefreshJti, draft.Now, policy) with { Roles = Roles, Username = Username };
         draft.Add(started);
         return new StartSessionOutcome(started, replaced.ToImmutable());
     }

@@ -69,7 +69,7 @@ internal sealed class BearerAuthenticationHandler(
         }
 
         return check.IsActive
-            ? Success(claims.UserId, claims.SessionId, claims.Roles)
+            ? Success(claims.UserId, check.Session!, claims.Roles)
             : Fail(check.Error ?? ErrorCode.InvalidToken, check.Reason, "The session has ended.");
     }
 
@@ -95,11 +95,13 @@ internal sealed class BearerAuthenticationHandler(
         cookies.Write(Response, pair.RefreshToken!, pair.RefreshExpiresIn);
         Response.Headers[AccessTokenHeader] = pair.AccessToken;
         Response.Headers.CacheControl = "no-store";
-        return Success(refreshed.UserId!, session.Id, session.Roles);
+        return Success(refreshed.UserId!, session, session.Roles);
     }
 
-    private AuthenticateResult Success(string userId, string sessionId, IEnumerable<string> roles)
+    private AuthenticateResult Success(string userId, Session session, IEnumerable<string> roles)
     {
+        var sessionId = session.Id;
+        Context.Features.Set(new AuthenticatedSession(userId, session));
         var claims = new List<Claim> { new(BatonClaims.Subject, userId), new(BatonClaims.SessionId, sessionId) };
         claims.AddRange(roles.Select(r => new Claim(BatonClaims.Role, r)));
         var identity = new ClaimsIdentity(claims, Scheme.Name, BatonClaims.Subject, BatonClaims.Role);

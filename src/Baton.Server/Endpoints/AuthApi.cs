@@ -58,7 +58,7 @@ internal static class AuthApi
             return ApiProblem.Of(check.Error!.Value);
         }
 
-        var started = await sessions.StartAsync(user.Id, user.Roles, DeviceOf(request.Device), BearerAuthenticationHandler.ClientInfoOf(context), cancellationToken);
+        var started = await sessions.StartAsync(user.Id, user.Username, user.Roles, DeviceOf(request.Device), BearerAuthenticationHandler.ClientInfoOf(context), cancellationToken);
         ServerMetrics.Login(started.Error);
         if (started.Pair is { } pair)
         {

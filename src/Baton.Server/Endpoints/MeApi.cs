@@ -23,12 +23,13 @@ internal static class MeApi
         return group;
     }
 
-    public static async Task<Ok<MeView>> Me(HttpContext context, IUserStore users, CancellationToken cancellationToken)
+    /// <summary>Answered from the session the bearer handler found (the cached ledger): no store read.</summary>
+    public static Ok<MeView> Me(HttpContext context)
     {
         var principal = context.User;
-        var account = await users.FindByIdAsync(principal.UserId(), cancellationToken);
+        var username = context.Features.Get<AuthenticatedSession>()?.Session.Username;
         var roles = principal.FindAll(BatonClaims.Role).Select(c => c.Value).ToArray();
-        return TypedResults.Ok(new MeView(principal.UserId(), account?.Username, roles, principal.SessionIdOf()));
+        return TypedResults.Ok(new MeView(principal.UserId(), username, roles, principal.SessionIdOf()));
     }
 
     public static async Task<Results<Ok<SessionView[]>, ProblemHttpResult>> MySessions(HttpContext context, SessionService sessions, TimeProvider time, CancellationToken cancellationToken)

@@ -19,7 +19,7 @@ internal static class SessionsApi
         IssueSessionRequest request, HttpContext context, SessionService sessions, RefreshCookies cookies, CancellationToken cancellationToken)
     {
         var started = await sessions.StartAsync(
-            request.UserId!, [.. request.Roles ?? []], AuthApi.DeviceOf(request.Device), BearerAuthenticationHandler.ClientInfoOf(context), cancellationToken);
+            request.UserId!, null, [.. request.Roles ?? []], AuthApi.DeviceOf(request.Device), BearerAuthenticationHandler.ClientInfoOf(context), cancellationToken);
         return AuthApi.Issue(started, context, cookies);
     }
 }

@@ -16,9 +16,9 @@ internal sealed class SessionService(LedgerEngine engine, SigningKeys keys, Time
 {
     public LedgerEngine Engine => engine;
 
-    public async Task<SessionResult> StartAsync(string userId, ImmutableArray<string> roles, Device device, ClientInfo client, CancellationToken cancellationToken)
+    public async Task<SessionResult> StartAsync(string userId, string? username, ImmutableArray<string> roles, Device device, ClientInfo client, CancellationToken cancellationToken)
     {
-        var command = new StartSession(RandomIds.New(), device, RandomIds.New(), client) { Roles = roles };
+        var command = new StartSession(RandomIds.New(), device, RandomIds.New(), client) { Roles = roles, Username = username };
         var result = await engine.ExecuteAsync(userId, command, client, cancellationToken);
         if (!result.Succeeded)
         {
