@@ -30,6 +30,12 @@ public sealed class TokenOptions
     /// <summary>Longer tokens are rejected before any parsing (Baton's own tokens are well under 1 KB).</summary>
     public int MaxTokenLength { get; set; } = 4096;
 
+    /// <summary>
+    /// Access tokens whose signature was verified, remembered (per key ring) so a token presented
+    /// again costs a lookup instead of an ECDSA verification; 0 turns this off. About 1 KB each.
+    /// </summary>
+    public int VerifiedTokenCacheSize { get; set; } = 50_000;
+
     /// <summary>The algorithm of the access token signing key.</summary>
     public SigningAlgorithm AccessAlgorithm { get; set; } = SigningAlgorithm.ES256;
 

@@ -30,6 +30,7 @@ public sealed class TokenService
     internal static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly TokenOptions _options;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, AccessTokenClaims> _verified = new(StringComparer.Ordinal);
     private readonly byte[] _issuer;
     private readonly byte[] _accessAudience;
     private readonly byte[] _refreshAudience;
@@ -130,10 +131,38 @@ public sealed class TokenService
     /// <summary>Validates an access token (never a refresh token); no I/O, no exception for bad input.</summary>
     public TokenValidationResult<AccessTokenClaims> ValidateAccessToken(string? token, DateTimeOffset now)
     {
+        // A client sends the same access token with every call until it expires. A token that
+        // verified before, byte for byte, under this same ring verifies again: only its lifetime
+        // can have changed. So the ECDSA verification (most of the cost) is done once per token.
+        if (token is not null && _verified.TryGetValue(token, out var known))
+        {
+            if (now < known.ExpiresAt + _options.ClockSkew)
+            {
+                return new(known);
+            }
+
+            _verified.TryRemove(token, out _);
+            return new(ErrorCode.TokenExpired);
+        }
+
         var error = Validate(token, KeyPurpose.Access, now, out var claims);
-        return error is { } code
-            ? new(code)
-            : new(new AccessTokenClaims(claims.Subject!, claims.SessionId!, claims.Jti!, claims.IssuedAt, claims.ExpiresAt, claims.Roles));
+        if (error is { } code)
+        {
+            return new(code);
+        }
+
+        var valid = new AccessTokenClaims(claims.Subject!, claims.SessionId!, claims.Jti!, claims.IssuedAt, claims.ExpiresAt, claims.Roles);
+        if (_options.VerifiedTokenCacheSize > 0)
+        {
+            if (_verified.Count >= _options.VerifiedTokenCacheSize)
+            {
+                _verified.Clear(); // crude but bounded: the next calls verify again and refill it
+            }
+
+            _verified[token!] = valid;
+        }
+
+        return new(valid);
     }
 
     /// <summary>Validates a refresh token (never an access token); no I/O, no exception for bad input.</summary>

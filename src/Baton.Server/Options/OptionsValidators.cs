@@ -134,6 +134,7 @@ internal sealed class TokenOptionsValidator : OptionsValidator<TokenOptions>
             $"{s}:AccessTokenLifetime must be between 30 seconds and 1 day (was {o.AccessTokenLifetime}).");
         require(o.ClockSkew >= TimeSpan.Zero && o.ClockSkew <= TimeSpan.FromMinutes(5), $"{s}:ClockSkew must be between 0 and 5 minutes.");
         require(o.MaxTokenLength is >= 512 and <= 16_384, $"{s}:MaxTokenLength must be between 512 and 16384.");
+        require(o.VerifiedTokenCacheSize is >= 0 and <= 10_000_000, $"{s}:VerifiedTokenCacheSize must be between 0 and 10000000.");
         require(Enum.IsDefined(o.AccessAlgorithm), $"{s}:AccessAlgorithm must be ES256, RS256 or HS256.");
         require(o.RetiredRefreshKeyLifetime > TimeSpan.Zero, $"{s}:RetiredRefreshKeyLifetime must be positive.");
         require(o.KeyRefreshInterval >= TimeSpan.FromSeconds(1), $"{s}:KeyRefreshInterval must be at least 1 second.");
