@@ -56,6 +56,11 @@ public sealed class SigningKeys(ISigningKeyStore store, TokenOptions options, Ti
     public async Task<KeyRing> ReloadAsync(CancellationToken cancellationToken)
     {
         var stored = await store.LoadKeysAsync(cancellationToken).ConfigureAwait(false);
+        if (_tokens is { } current && SameKeys(current.Ring, stored))
+        {
+            return current.Ring; // unchanged: keep the service, and with it the tokens it has already verified
+        }
+
         var ring = new KeyRing(stored.Select(m => SigningKey.FromMaterial(_protector.Unprotect(m))), options);
         _tokens = new TokenService(ring);
         return ring;
@@ -142,6 +147,10 @@ public sealed class SigningKeys(ISigningKeyStore store, TokenOptions options, Ti
         ring = await ReloadAsync(cancellationToken).ConfigureAwait(false);
         return [.. new[] { PendingKey(ring, KeyPurpose.Access, now), PendingKey(ring, KeyPurpose.Refresh, now) }.OfType<SigningKey>()];
     }
+
+    private static bool SameKeys(KeyRing ring, IReadOnlyList<SigningKeyMaterial> stored) =>
+        ring.Keys.Count == stored.Count
+        && stored.All(m => ring.Keys.Any(k => k.Kid == m.Kid && k.ActivatesAt == m.ActivatesAt && k.RetiresAt == m.RetiresAt));
 
     private SigningKey? PendingKey(KeyRing ring, KeyPurpose purpose, DateTimeOffset now) =>
         ring.Keys.LastOrDefault(k => k.Purpose == purpose && k.ActivatesAt > now && k.RetiresAt is null

@@ -68,6 +68,20 @@ public sealed class KeyRotationTests
     }
 
     [Fact]
+    public async Task Reload_WithoutChanges_KeepsTheTokenService_AndItsVerifiedTokens()
+    {
+        var (keys, store, _) = await StartAsync();
+        var before = keys.Tokens;
+
+        await keys.ReloadAsync(CancellationToken.None);
+        Assert.Same(before, keys.Tokens);
+
+        await keys.RotateAsync(TimeSpan.FromMinutes(10), CancellationToken.None);
+        Assert.NotSame(before, keys.Tokens);
+        Assert.Equal(4, store.Keys.Count);
+    }
+
+    [Fact]
     public async Task RotateNow_AddsPendingKeysOnce()
     {
         var (keys, store, _) = await StartAsync();
