@@ -221,7 +221,7 @@ public sealed partial class PostgresStore : ILedgerStore, IUserStore, IAuditLog,
                     throw PostgresErrors.Unavailable(e);
                 }
 
-                NpgsqlConnection.ClearPool(new NpgsqlConnection(ConnectionString));
+                _dataSource.Clear();
             }
         }
     }

@@ -15,6 +15,7 @@ namespace Baton.Storage.Sqlite;
 public sealed partial class SqliteStore : ILedgerStore, IUserStore, IAuditLog, IRevocationLog, ISigningKeyStore, IStoreMigrator, IDisposable
 {
     private readonly string _connectionString;
+    private volatile bool _directoryReady;
 
     /// <summary>Creates the store; nothing touches the file until the first operation.</summary>
     public SqliteStore(SqliteStoreOptions options)
@@ -120,9 +121,10 @@ public sealed partial class SqliteStore : ILedgerStore, IUserStore, IAuditLog, I
 
     private SqliteConnection Open()
     {
-        if (System.IO.Path.GetDirectoryName(Path) is { Length: > 0 } directory)
+        if (!_directoryReady && System.IO.Path.GetDirectoryName(Path) is { Length: > 0 } directory)
         {
             Directory.CreateDirectory(directory);
+            _directoryReady = true; // once per store, not a file system call per operation
         }
 
         var connection = new SqliteConnection(_connectionString);

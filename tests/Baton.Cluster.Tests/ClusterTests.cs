@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using Baton.Testing;
 using Baton.Testing.Postgres;
 using Xunit.Abstractions;
 using static Baton.Cluster.Tests.ClusterClient;
@@ -133,7 +134,7 @@ public sealed class ClusterTests(ClusterFixture cluster, ITestOutputHelper outpu
             }
         })).ToArray();
 
-        await Task.Delay(100);
+        await Eventually.UntilAsync(() => minted.Count >= 4); // the refreshers are rotating
         using (var kick = await AdminAsync(Nodes[0], HttpMethod.Post, $"/v1/admin/users/{userId}/kick"))
         {
             Assert.Equal(HttpStatusCode.OK, kick.StatusCode);

@@ -1,4 +1,5 @@
 using System.Net;
+using Baton.Testing;
 using Baton.Testing.Postgres;
 using Xunit.Abstractions;
 using static Baton.Cluster.Tests.ClusterClient;
@@ -33,6 +34,7 @@ public sealed class FaultTests(ITestOutputHelper output)
         }
 
         using var stop = new CancellationTokenSource();
+        long total = 0;
         var storms = users.Select(u => Task.Run(async () =>
         {
             var token = u.Pair.RefreshToken;
@@ -59,15 +61,17 @@ public sealed class FaultTests(ITestOutputHelper output)
                     Assert.True(response.StatusCode == HttpStatusCode.OK, $"refresh answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
                     token = PairOf(await JsonAsync(response)).RefreshToken;
                     rotations++;
+                    Interlocked.Increment(ref total);
                 }
             }
 
             return (u.UserId, Token: token, Rotations: rotations);
         })).ToArray();
 
-        await Task.Delay(300);
+        await Eventually.UntilAsync(() => Interlocked.Read(ref total) >= 40); // the storm is running on the victim
         victim.Kill();
-        await Task.Delay(300);
+        var atKill = Interlocked.Read(ref total);
+        await Eventually.UntilAsync(() => Interlocked.Read(ref total) >= atKill + 40); // and goes on through the survivor
         await stop.CancelAsync();
         var results = await Task.WhenAll(storms);
 

@@ -113,6 +113,10 @@ public sealed class BatonApi(HttpClient http)
         return json;
     }
 
+    /// <summary>The <c>kid</c> of a JWT's header.</summary>
+    public static string Kid(string jwt) =>
+        JsonDocument.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(jwt.Split('.')[0])).RootElement.GetProperty("kid").GetString()!;
+
     /// <summary>Decodes a JWT's payload claim (no validation: the tests look at what Baton minted).</summary>
     public static string Claim(string jwt, string name)
     {

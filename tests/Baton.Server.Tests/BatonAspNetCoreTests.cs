@@ -23,7 +23,7 @@ public sealed class BatonAspNetCoreTests(BatonFactory factory, ITestOutputHelper
     {
         await using var resource = await StartResourceServerAsync(o => o.ApiKey = BatonFactory.IntrospectKey);
         var (userId, _, pair) = await _baton.NewUserAsync();
-        await WaitUntilAsync(async () => (await CallAsync(resource.Client, pair.AccessToken)) == HttpStatusCode.OK);
+        await Eventually.UntilAsync(async () => (await CallAsync(resource.Client, pair.AccessToken)) == HttpStatusCode.OK);
 
         var clock = Stopwatch.StartNew();
         using (var kick = await _baton.PostJsonAsync($"/v1/admin/users/{userId}/kick", null, headers: new Dictionary<string, string> { ["X-Api-Key"] = BatonFactory.AdminKey }))
@@ -32,7 +32,7 @@ public sealed class BatonAspNetCoreTests(BatonFactory factory, ITestOutputHelper
         }
 
         var committed = clock.Elapsed;
-        await WaitUntilAsync(async () => (await CallAsync(resource.Client, pair.AccessToken)) == HttpStatusCode.Unauthorized);
+        await Eventually.UntilAsync(async () => (await CallAsync(resource.Client, pair.AccessToken)) == HttpStatusCode.Unauthorized);
         output.WriteLine($"kick to rejection at the resource server: {(clock.Elapsed - committed).TotalMilliseconds:F1} ms");
     }
 
@@ -41,7 +41,7 @@ public sealed class BatonAspNetCoreTests(BatonFactory factory, ITestOutputHelper
     {
         await using var resource = await StartResourceServerAsync(o => o.ApiKey = BatonFactory.IntrospectKey);
         var (_, _, pair) = await _baton.NewUserAsync();
-        await WaitUntilAsync(async () => (await CallAsync(resource.Client, pair.AccessToken)) == HttpStatusCode.OK);
+        await Eventually.UntilAsync(async () => (await CallAsync(resource.Client, pair.AccessToken)) == HttpStatusCode.OK);
 
         Assert.Equal(HttpStatusCode.Unauthorized, await CallAsync(resource.Client, pair.RefreshToken!));
     }
@@ -87,16 +87,6 @@ public sealed class BatonAspNetCoreTests(BatonFactory factory, ITestOutputHelper
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using var response = await client.SendAsync(request);
         return response.StatusCode;
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The condition did not become true in time.");
-            await Task.Delay(5);
-        }
     }
 
     private sealed record ResourceServer(WebApplication App, HttpClient Client) : IAsyncDisposable

@@ -13,7 +13,7 @@ public sealed class KeyRotationTests(BatonFactory factory) : IClassFixture<Baton
     public async Task Rotate_PublishesNextKeyBeforeItSigns_OldTokensKeepWorking_NewTokensUseNextKey()
     {
         var (_, _, before) = await _api.NewUserAsync();
-        var oldKid = KidOf(before.AccessToken);
+        var oldKid = BatonApi.Kid(before.AccessToken);
 
         using var rotate = await _api.PostJsonAsync("/v1/admin/keys/rotate", null, headers: AdminKey);
         Assert.Equal(HttpStatusCode.OK, rotate.StatusCode);
@@ -30,12 +30,12 @@ public sealed class KeyRotationTests(BatonFactory factory) : IClassFixture<Baton
         }
 
         var (_, _, stillOld) = await _api.NewUserAsync();
-        Assert.Equal(oldKid, KidOf(stillOld.AccessToken));
+        Assert.Equal(oldKid, BatonApi.Kid(stillOld.AccessToken));
 
         factory.Clock.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1));
         var fresh = await _api.RefreshAsync(stillOld.RefreshToken!);
 
-        Assert.Equal(nextKid, KidOf(fresh.AccessToken));
+        Assert.Equal(nextKid, BatonApi.Kid(fresh.AccessToken));
         using var me = await _api.GetAsync("/v1/me", fresh.AccessToken);
         Assert.Equal(HttpStatusCode.OK, me.StatusCode);
     }
@@ -51,7 +51,4 @@ public sealed class KeyRotationTests(BatonFactory factory) : IClassFixture<Baton
         await BatonApi.AssertProblemAsync(list, HttpStatusCode.Forbidden, "forbidden");
         await BatonApi.AssertProblemAsync(rotate, HttpStatusCode.Forbidden, "forbidden");
     }
-
-    private static string KidOf(string jwt) =>
-        JsonDocument.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(jwt.Split('.')[0])).RootElement.GetProperty("kid").GetString()!;
 }

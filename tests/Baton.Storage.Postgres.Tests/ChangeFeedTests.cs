@@ -1,5 +1,6 @@
 using Baton.Core.Engine;
 using Baton.Core.Ledgers;
+using Baton.Testing;
 using Baton.Testing.Postgres;
 using Npgsql;
 
@@ -8,8 +9,6 @@ namespace Baton.Storage.Postgres.Tests;
 /// <summary>The LISTEN/NOTIFY feed: notices reach other nodes' caches; a lost connection suspends the cache until it is back.</summary>
 public sealed class ChangeFeedTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
-
     [PostgresFact]
     public async Task Notice_FromAnotherNodesWrite_InvalidatesTheCachedLedger()
     {
@@ -20,20 +19,20 @@ public sealed class ChangeFeedTests
         var cacheB = new LedgerCache(100);
         await using var feedB = new PostgresChangeFeed(new PostgresStoreOptions { ConnectionString = connection }, cacheB);
         feedB.Start();
-        await WaitUntilAsync(() => feedB.IsConnected);
+        await Eventually.UntilAsync(() => feedB.IsConnected);
 
         Assert.True(await nodeA.TrySaveAsync(Writes.Login(Ledger.Empty("u1"), "s1"), CancellationToken.None));
         var v1 = await nodeB.LoadAsync("u1", CancellationToken.None);
         var ticket = cacheB.BeginLoad("u1");
         cacheB.CompleteLoad(ticket, v1);
         Assert.True(cacheB.TryGet("u1", out _));
-        await WaitUntilAsync(() => feedB.Notices >= 1); // the insert's own notice may arrive after the cache fill
+        await Eventually.UntilAsync(() => feedB.Notices >= 1); // the insert's own notice may arrive after the cache fill
         cacheB.CompleteLoad(cacheB.BeginLoad("u1"), v1);
         var before = feedB.Notices;
 
         Assert.True(await nodeA.TrySaveAsync(Writes.Login(v1, "s2"), CancellationToken.None));
 
-        await WaitUntilAsync(() => feedB.Notices > before);
+        await Eventually.UntilAsync(() => feedB.Notices > before);
         Assert.False(cacheB.TryGet("u1", out _));
     }
 
@@ -44,7 +43,7 @@ public sealed class ChangeFeedTests
         var cache = new LedgerCache(100);
         await using var feed = new PostgresChangeFeed(new PostgresStoreOptions { ConnectionString = connection }, cache);
         feed.Start();
-        await WaitUntilAsync(() => feed.IsConnected);
+        await Eventually.UntilAsync(() => feed.IsConnected);
         Assert.False(cache.IsSuspended);
 
         await using (var admin = new NpgsqlConnection(connection))
@@ -54,8 +53,8 @@ public sealed class ChangeFeedTests
             await kill.ExecuteNonQueryAsync();
         }
 
-        await WaitUntilAsync(() => feed.Reconnects >= 1);
-        await WaitUntilAsync(() => feed.IsConnected && !cache.IsSuspended);
+        await Eventually.UntilAsync(() => feed.Reconnects >= 1);
+        await Eventually.UntilAsync(() => feed.IsConnected && !cache.IsSuspended);
         Assert.Equal(1, feed.Reconnects);
     }
 
@@ -67,19 +66,9 @@ public sealed class ChangeFeedTests
         await using var feed = new PostgresChangeFeed(new PostgresStoreOptions { ConnectionString = unreachable, FeedMaxBackoff = TimeSpan.FromMilliseconds(200) }, cache);
 
         feed.Start();
-        await WaitUntilAsync(() => feed.LastError is not null);
+        await Eventually.UntilAsync(() => feed.LastError is not null);
 
         Assert.False(feed.IsConnected);
         Assert.True(cache.IsSuspended);
-    }
-
-    internal static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The condition did not become true in time.");
-            await Task.Delay(10);
-        }
     }
 }

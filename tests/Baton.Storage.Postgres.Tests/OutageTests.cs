@@ -1,5 +1,6 @@
 using Baton.Core.Engine;
 using Baton.Core.Ledgers;
+using Baton.Testing;
 using Baton.Testing.Postgres;
 
 namespace Baton.Storage.Postgres.Tests;
@@ -17,20 +18,20 @@ public sealed class OutageTests
         var cache = new LedgerCache(100);
         await using var feed = new PostgresChangeFeed(new PostgresStoreOptions { ConnectionString = connection, FeedMaxBackoff = TimeSpan.FromMilliseconds(300) }, cache);
         feed.Start();
-        await ChangeFeedTests.WaitUntilAsync(() => feed.IsConnected);
+        await Eventually.UntilAsync(() => feed.IsConnected);
         Assert.True(await store.TrySaveAsync(Writes.Login(Ledger.Empty("u1"), "s1"), CancellationToken.None));
 
         await server.StopAsync();
 
         await Assert.ThrowsAsync<StoreUnavailableException>(() => store.LoadAsync("u1", CancellationToken.None));
         await Assert.ThrowsAsync<StoreUnavailableException>(() => store.TrySaveAsync(Writes.Login(Ledger.Empty("u2"), "s1"), CancellationToken.None));
-        await ChangeFeedTests.WaitUntilAsync(() => !feed.IsConnected && cache.IsSuspended);
+        await Eventually.UntilAsync(() => !feed.IsConnected && cache.IsSuspended);
 
         await server.StartAsync();
 
         var ledger = await store.LoadAsync("u1", CancellationToken.None);
         Assert.Equal(1, ledger.Version);
         Assert.True(await store.TrySaveAsync(Writes.Login(ledger, "s2"), CancellationToken.None));
-        await ChangeFeedTests.WaitUntilAsync(() => feed.IsConnected && !cache.IsSuspended);
+        await Eventually.UntilAsync(() => feed.IsConnected && !cache.IsSuspended);
     }
 }

@@ -158,6 +158,7 @@ public class LedgerEngineTests
 
         // Each device refreshes in a loop, always with the newest token it received.
         using var stop = new CancellationTokenSource();
+        var rotations = 0;
         var refreshers = sessions.Select((s, i) => Task.Run(async () =>
         {
             var current = s;
@@ -180,12 +181,13 @@ public class LedgerEngineTests
 
                 current = outcome.Session!;
                 minted.Add(current);
+                Interlocked.Increment(ref rotations);
             }
 
             return (Last: current, Minted: minted);
         })).ToArray();
 
-        await Task.Delay(20);
+        await Eventually.UntilAsync(() => Volatile.Read(ref rotations) >= 5); // the kick lands mid-storm
         // Like an admin client on a 503: two nodes refreshing in tight loops can win every race of
         // one attempt budget, so the kick is retried until it commits; what is tested is what holds after.
         EngineResult<EndAllSessionsOutcome> kicked;
