@@ -44,6 +44,8 @@ up() {
 
   # A fixed API key for the load tool and local scripts (loopback only): "local-cluster-key".
   LOCAL_KEY_SHA256=$(printf '%s' local-cluster-key | sha256sum | cut -d' ' -f1)
+  # The content root is the app folder, as in the container: configuration files are watched
+  # for changes, and a content root of the repository would watch PostgreSQL's data folder.
   local i=0 upstreams=""
   for port in $NODE_PORTS; do
     i=$((i + 1))
@@ -61,7 +63,7 @@ up() {
     Baton__RateLimits__LoginPerMinute="${Baton__RateLimits__LoginPerMinute:-0}" \
     Baton__RateLimits__RegisterPerMinute="${Baton__RateLimits__RegisterPerMinute:-0}" \
     Baton__RateLimits__RefreshPerMinute="${Baton__RateLimits__RefreshPerMinute:-0}" \
-      nohup dotnet "$CLUSTER_DIR/app/Baton.Server.dll" >"$CLUSTER_DIR/node-$i.log" 2>&1 &
+      nohup dotnet "$CLUSTER_DIR/app/Baton.Server.dll" --contentRoot "$CLUSTER_DIR/app" >"$CLUSTER_DIR/node-$i.log" 2>&1 &
     echo $! >"$CLUSTER_DIR/node-$i.pid"
     upstreams="$upstreams    server 127.0.0.1:$port max_fails=1 fail_timeout=2s;\n"
   done

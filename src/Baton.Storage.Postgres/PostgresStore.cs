@@ -72,6 +72,10 @@ public sealed partial class PostgresStore : ILedgerStore, IUserStore, IAuditLog,
             settings.MaxAutoPrepare = 32; // every statement here is hot; prepared once per physical connection
         }
 
+        // Baton's pooled connections never change session state (no SET, no LISTEN, only
+        // transaction-scoped advisory locks), so the reset Npgsql sends when a connection goes back
+        // to the pool (RESET ALL, UNLISTEN *, ... parsed and run on every checkout) is pure cost.
+        settings.NoResetOnClose = true;
         settings.ApplicationName ??= "baton";
         ConnectionString = settings.ConnectionString;
         _dataSource = builder.Build();
@@ -181,13 +185,28 @@ public sealed partial class PostgresStore : ILedgerStore, IUserStore, IAuditLog,
         var ledger = write.Ledger;
         return
         [
-            ledger.UserId, ledger.Version, LedgerSerializer.Serialize(ledger), write.ExpiresAt, write.ExpectedVersion,
+            ledger.UserId, ledger.Version, LedgerSerializer.Serialize(ledger), StoredExpiry(write.ExpiresAt), write.ExpectedVersion,
             write.Audit.Client.IpAddress, write.Audit.Client.UserAgent, write.Audit.Node, write.Audit.At,
             events.Select(e => e.Kind.ToString()).ToArray(),
             events.Select(e => e.SessionId).ToArray(),
             events.Select(e => e.Generation).ToArray(),
             events.Select(e => e.Reason?.ToString()).ToArray(),
         ];
+    }
+
+    /// <summary>
+    /// The expiry kept in the indexed <c>expires_at</c> column, rounded up to the hour. A rotation
+    /// slides the ledger's expiry forward by seconds; if the column took that exact value every
+    /// rotation would change an indexed column and could not be a HOT update (a new heap tuple plus
+    /// an entry in every index). Rounded up, it changes about once an hour per user, and a purge
+    /// by expiry only ever sees a ledger late, never early.
+    /// </summary>
+    internal static DateTimeOffset StoredExpiry(DateTimeOffset expiresAt)
+    {
+        var hour = TimeSpan.TicksPerHour;
+        var ticks = expiresAt.UtcTicks;
+        var rounded = ticks % hour == 0 || ticks > DateTimeOffset.MaxValue.UtcTicks - hour ? ticks : (ticks / hour + 1) * hour;
+        return new DateTimeOffset(rounded, TimeSpan.Zero);
     }
 
     /// <inheritdoc />

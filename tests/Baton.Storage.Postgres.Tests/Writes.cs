@@ -14,4 +14,12 @@ internal static class Writes
         var next = change.Ledger with { Version = ledger.Version + 1 };
         return new LedgerWrite(next, ledger.Version, change.Events, new AuditContext(ClientInfo.None, "test", Now), next.ExpiresAt(Policy));
     }
+
+    /// <summary>Rotates <paramref name="sessionId"/>'s refresh token from <paramref name="jti"/> to <paramref name="next"/>, <paramref name="at"/> a time.</summary>
+    public static LedgerWrite Refresh(Ledger ledger, string sessionId, string jti, string nextJti, DateTimeOffset at)
+    {
+        var change = new RefreshSession(sessionId, jti, nextJti, ClientInfo.None).Apply(ledger, at, Policy);
+        var next = change.Ledger with { Version = ledger.Version + 1 };
+        return new LedgerWrite(next, ledger.Version, change.Events, new AuditContext(ClientInfo.None, "test", at), next.ExpiresAt(Policy));
+    }
 }
