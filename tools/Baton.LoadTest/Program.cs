@@ -5,10 +5,12 @@ using Baton.LoadTest;
 using Spectre.Console;
 
 var urls = new Option<string[]>("--url") { Description = "A Baton base URL (repeat for several nodes or a proxy); loopback only.", Required = true, AllowMultipleArgumentsPerToken = true };
-var scenario = new Option<string>("--scenario") { Description = "login, refresh, validate, mixed, storm, kick, or all.", DefaultValueFactory = _ => "all" };
+var scenario = new Option<string>("--scenario") { Description = "login, refresh, validate, mixed, storm, kick, all (every one of these), or scale (refresh with a small, then a large store; needs --pg).", DefaultValueFactory = _ => "all" };
 var users = new Option<int>("--users") { Description = "Virtual users (sessions seeded through POST /v1/sessions).", DefaultValueFactory = _ => 1000 };
 var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight.", DefaultValueFactory = _ => 64 };
 var duration = new Option<int>("--duration") { Description = "Seconds per scenario.", DefaultValueFactory = _ => 15 };
+var warmup = new Option<int>("--warmup") { Description = "Seconds each scenario runs unrecorded first (a fresh node is still compiling).", DefaultValueFactory = _ => 3 };
+var scaleUsers = new Option<long>("--scale-users") { Description = "Ledgers in the store for the large half of the scale scenario (background users copied in, then removed).", DefaultValueFactory = _ => 1_000_000 };
 var maxRequests = new Option<long>("--max-requests") { Description = "Most requests per scenario.", DefaultValueFactory = _ => 2_000_000 };
 var stormSize = new Option<int>("--storm-size") { Description = "Concurrent refreshes per user in the storm scenario.", DefaultValueFactory = _ => 10 };
 var kicks = new Option<int>("--kicks") { Description = "Kicks measured in the kick scenario.", DefaultValueFactory = _ => 50 };
@@ -22,11 +24,16 @@ var json = new Option<string?>("--json") { Description = "Also write the results
 
 var root = new RootCommand("Drives Baton with virtual users, checks its invariants, and reports each result as a ratio to a baseline measured in the same run.")
 {
-    urls, scenario, users, concurrency, duration, maxRequests, stormSize, kicks, apiKey, passwordUsers, iterations, pg, noBaselines, protectedPath, json,
+    urls, scenario, users, concurrency, duration, warmup, scaleUsers, maxRequests, stormSize, kicks, apiKey, passwordUsers, iterations, pg, noBaselines, protectedPath, json,
 };
 
 root.SetAction(async (parse, cancellationToken) =>
 {
+    if (Console.IsOutputRedirected)
+    {
+        AnsiConsole.Profile.Width = 240; // a log file: keep each table row on one line
+    }
+
     var targets = parse.GetValue(urls)!.Select(u => new Uri(u)).ToArray();
     if (targets.FirstOrDefault(u => !u.IsLoopback) is { } remote)
     {
@@ -35,20 +42,21 @@ root.SetAction(async (parse, cancellationToken) =>
     }
 
     var settings = new LoadSettings(targets, parse.GetValue(apiKey)!, parse.GetValue(users), parse.GetValue(concurrency),
-        TimeSpan.FromSeconds(parse.GetValue(duration)), parse.GetValue(maxRequests), parse.GetValue(stormSize), "a long passphrase for load tests");
+        TimeSpan.FromSeconds(parse.GetValue(duration)), TimeSpan.FromSeconds(parse.GetValue(warmup)), parse.GetValue(maxRequests), parse.GetValue(stormSize), "a long passphrase for load tests");
     var which = parse.GetValue(scenario)!;
-    bool Runs(string name) => which == "all" || which == name;
+    bool Runs(string name) => which == name || (which == "all" && name != "scale");
+    void Progress(string message) => AnsiConsole.MarkupLineInterpolated($"[grey]{DateTime.Now:HH:mm:ss} {message}[/]");
     var results = new List<ScenarioResult>();
     var baselines = new Dictionary<string, double>();
 
     using var client = new BatonClient(targets, settings.ApiKey) { ProtectedPath = parse.GetValue(protectedPath)! };
-    var scenarios = new Scenarios(client, settings, message => AnsiConsole.MarkupLineInterpolated($"[grey]{DateTime.Now:HH:mm:ss} {message}[/]"));
+    var scenarios = new Scenarios(client, settings, Progress);
     AnsiConsole.MarkupLineInterpolated($"[bold]Baton load test[/]: {string.Join(", ", targets.Select(t => t.ToString()))}, {settings.Concurrency} in flight, {settings.Duration.TotalSeconds} s per scenario");
 
     if (!parse.GetValue(noBaselines))
     {
         AnsiConsole.MarkupLine("[grey]baselines: bare endpoint, crypto, password hashing" + (parse.GetValue(pg) is null ? "" : ", pgbench") + "[/]");
-        var bare = await Baselines.BareEndpointAsync(settings);
+        var bare = await Baselines.BareEndpointAsync(settings, Progress);
         results.Add(bare);
         baselines["bare_endpoint_per_second"] = bare.PerSecond;
         foreach (var (name, value) in Baselines.Crypto(2))
@@ -59,7 +67,10 @@ root.SetAction(async (parse, cancellationToken) =>
         baselines["password_verify_per_second"] = Baselines.PasswordVerifications(parse.GetValue(iterations), 3);
         if (parse.GetValue(pg) is { } connection)
         {
-            baselines["pgbench_single_row_update_tps"] = await Baselines.PgbenchAsync(connection, Math.Max(settings.Users, 10_000), settings.Concurrency, settings.Duration);
+            foreach (var (name, value) in await Baselines.PgbenchAsync(connection, Math.Max(settings.Users, 10_000), settings.Concurrency, settings.Duration))
+            {
+                baselines[name] = value;
+            }
         }
     }
 
@@ -96,6 +107,17 @@ root.SetAction(async (parse, cancellationToken) =>
         results.Add(await scenarios.KickAsync(parse.GetValue(kicks)));
     }
 
+    if (Runs("scale"))
+    {
+        if (parse.GetValue(pg) is not { } connection)
+        {
+            AnsiConsole.MarkupLine("[red]The scale scenario needs --pg (the store's database) to copy background users in.[/]");
+            return 2;
+        }
+
+        results.AddRange(await scenarios.ScaleAsync(connection, parse.GetValue(scaleUsers)));
+    }
+
     var ratios = Report.Ratios(results, baselines);
     Report.Print(results, baselines, ratios);
     if (parse.GetValue(json) is { } path)
@@ -105,5 +127,9 @@ root.SetAction(async (parse, cancellationToken) =>
 
     return results.Any(r => r.Violations.Count > 0) ? 1 : 0;
 });
+
+var serveBare = new Command(Baselines.ServeBareCommand, "Serves the bare baseline endpoint (started by the tool itself).") { Hidden = true };
+serveBare.SetAction((_, _) => Baselines.ServeBareEndpointAsync());
+root.Subcommands.Add(serveBare);
 
 return await root.Parse(args).InvokeAsync();

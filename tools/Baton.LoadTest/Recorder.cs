@@ -36,6 +36,18 @@ internal sealed class Recorder(string name)
 
     public void Violation(string invariant) => _violations.AddOrUpdate(invariant, 1, (_, n) => n + 1);
 
+    /// <summary>A violation seen while warming up is still a violation.</summary>
+    public void AddViolations(Recorder other)
+    {
+        foreach (var (invariant, count) in other._violations)
+        {
+            _violations.AddOrUpdate(invariant, count, (_, n) => n + count);
+        }
+    }
+
+    /// <summary>CPU microseconds per operation by process group, measured over the recorded phase.</summary>
+    public Dictionary<string, double> Cpu { get; set; } = [];
+
     public ScenarioResult Result(Dictionary<string, double>? extra = null)
     {
         var all = _latencies.Order().ToArray();
@@ -53,7 +65,7 @@ internal sealed class Recorder(string name)
             all.Length == 0 ? 0 : all[^1],
             new SortedDictionary<string, long>(_errors, StringComparer.Ordinal),
             new SortedDictionary<string, long>(_violations, StringComparer.Ordinal),
-            extra ?? []);
+            new Dictionary<string, double>((extra ?? []).Concat(Cpu)));
     }
 }
 

@@ -29,6 +29,12 @@ internal static class Report
             ratios.Add(new("logins/s ÷ password verifications/s", login / hashes, ">= 0.9", login / hashes >= 0.9));
         }
 
+        if (results.FirstOrDefault(r => r.Scenario == "refresh@large-store") is { } large)
+        {
+            var small = results.Where(r => r.Scenario.StartsWith("refresh@small-store", StringComparison.Ordinal)).Average(r => r.P50Ms);
+            ratios.Add(new($"refresh p50 at {large.Extra["ledgers_in_store"]:N0} ledgers ÷ p50 with the small store (mean of before and after)", large.P50Ms / small, "<= 1.2", large.P50Ms / small <= 1.2));
+        }
+
         if (results.FirstOrDefault(r => r.Scenario == "kick-propagation") is { } kick)
         {
             ratios.Add(new("kick propagation p99 (ms)", kick.P99Ms, "<= 50", kick.P99Ms <= 50));
@@ -39,10 +45,10 @@ internal static class Report
 
     public static void Print(IReadOnlyList<ScenarioResult> results, IReadOnlyDictionary<string, double> baselines, List<Target> ratios)
     {
-        var table = new Table().AddColumns("scenario", "ok", "errors", "per s", "p50 ms", "p95 ms", "p99 ms", "max ms", "errors by code", "invariant violations");
+        var table = new Table().AddColumns("scenario", "ok", "errors", "per s", "p50 ms", "p95 ms", "p99 ms", "max ms", "CPU µs/op baton / pg / client", "errors by code", "invariant violations");
         foreach (var r in results)
         {
-            table.AddRow(r.Scenario, N(r.Ok), N(r.Errors), F(r.PerSecond), F(r.P50Ms), F(r.P95Ms), F(r.P99Ms), F(r.MaxMs),
+            table.AddRow(r.Scenario, N(r.Ok), N(r.Errors), F(r.PerSecond), F(r.P50Ms), F(r.P95Ms), F(r.P99Ms), F(r.MaxMs), Cpu(r),
                 Markup.Escape(string.Join(", ", r.ErrorsByCode.Select(e => $"{e.Key}: {e.Value}"))),
                 r.Violations.Count == 0 ? "[green]none[/]" : "[red]" + Markup.Escape(string.Join(", ", r.Violations.Select(v => $"{v.Key}: {v.Value}"))) + "[/]");
         }
@@ -69,6 +75,14 @@ internal static class Report
 
             AnsiConsole.Write(t);
         }
+    }
+
+    /// <summary>CPU per operation by process group (the bare endpoint's process stands where Baton would).</summary>
+    private static string Cpu(ScenarioResult r)
+    {
+        string Of(string group) => r.Extra.TryGetValue("cpu_us_per_op_" + group.Replace('-', '_'), out var us) ? us.ToString("N0", CultureInfo.InvariantCulture) : "-";
+        var server = r.Extra.ContainsKey("cpu_us_per_op_bare_endpoint") ? CpuMeter.BareEndpoint : CpuMeter.Baton;
+        return r.Extra.Keys.Any(k => k.StartsWith("cpu_us_per_op_", StringComparison.Ordinal)) ? $"{Of(server)} / {Of(CpuMeter.Postgres)} / {Of(CpuMeter.Client)}" : "-";
     }
 
     private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);

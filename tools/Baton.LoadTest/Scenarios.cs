@@ -5,7 +5,7 @@ using System.Net;
 namespace Baton.LoadTest;
 
 /// <summary>The load settings every scenario shares.</summary>
-internal sealed record LoadSettings(IReadOnlyList<Uri> Urls, string ApiKey, int Users, int Concurrency, TimeSpan Duration, long MaxRequests, int StormSize, string Password);
+internal sealed record LoadSettings(IReadOnlyList<Uri> Urls, string ApiKey, int Users, int Concurrency, TimeSpan Duration, TimeSpan Warmup, long MaxRequests, int StormSize, string Password);
 
 /// <summary>A virtual user: a session and its current token pair.</summary>
 internal sealed class VirtualUser(string userId, string access, string refresh)
@@ -47,17 +47,17 @@ internal sealed class Scenarios(BatonClient client, LoadSettings settings, Actio
         return users;
     }
 
-    public async Task<ScenarioResult> RefreshAsync(VirtualUser[] users)
+    public async Task<ScenarioResult> RefreshAsync(VirtualUser[] users, string name = "refresh")
     {
-        var recorder = new Recorder("refresh");
-        await RunAsync(recorder, async (worker, seq) =>
+        var recorder = new Recorder(name);
+        await RunAsync(recorder, async (r, seq) =>
         {
             var user = users[seq % users.Length];
             await user.Gate.WaitAsync();
             try
             {
                 var reply = await client.RefreshAsync((int)(seq % client.NodeCount), user.Refresh);
-                reply.Record(recorder);
+                reply.Record(r);
                 if (reply.IsOk)
                 {
                     user.Refresh = reply.Get("refresh_token");
@@ -65,7 +65,7 @@ internal sealed class Scenarios(BatonClient client, LoadSettings settings, Actio
                 }
                 else if (reply.Code is "session_ended" or "refresh_token_reused" or "invalid_token")
                 {
-                    recorder.Violation("current_token_refused"); // a committed rotation was lost or two successors exist
+                    r.Violation("current_token_refused"); // a committed rotation was lost or two successors exist
                 }
             }
             finally
@@ -79,14 +79,14 @@ internal sealed class Scenarios(BatonClient client, LoadSettings settings, Actio
     public async Task<ScenarioResult> ValidateAsync(VirtualUser[] users)
     {
         var recorder = new Recorder("validate");
-        await RunAsync(recorder, async (worker, seq) =>
+        await RunAsync(recorder, async (r, seq) =>
         {
             var user = users[seq % users.Length];
             var reply = await client.MeAsync((int)(seq % client.NodeCount), user.Access);
-            reply.Record(recorder);
+            reply.Record(r);
             if (reply.Status == HttpStatusCode.Unauthorized && reply.Code != "token_expired")
             {
-                recorder.Violation("live_session_refused");
+                r.Violation("live_session_refused");
             }
         });
         return recorder.Result();
@@ -97,10 +97,10 @@ internal sealed class Scenarios(BatonClient client, LoadSettings settings, Actio
     {
         var names = await RegisterAsync(passwordUsers);
         var recorder = new Recorder("login");
-        await RunAsync(recorder, async (worker, seq) =>
+        await RunAsync(recorder, async (r, seq) =>
         {
             var reply = await client.LoginAsync((int)(seq % client.NodeCount), names[seq % names.Length], settings.Password, "device-1");
-            reply.Record(recorder);
+            reply.Record(r);
         });
         return recorder.Result();
     }
@@ -110,13 +110,13 @@ internal sealed class Scenarios(BatonClient client, LoadSettings settings, Actio
     {
         var names = await RegisterAsync(passwordUsers);
         var recorder = new Recorder("mixed");
-        await RunAsync(recorder, async (worker, seq) =>
+        await RunAsync(recorder, async (r, seq) =>
         {
             var node = (int)(seq % client.NodeCount);
             var roll = seq % 20;
             if (roll == 0)
             {
-                (await client.LoginAsync(node, names[seq % names.Length], settings.Password, "device-1")).Record(recorder);
+                (await client.LoginAsync(node, names[seq % names.Length], settings.Password, "device-1")).Record(r);
                 return;
             }
 
@@ -126,7 +126,7 @@ internal sealed class Scenarios(BatonClient client, LoadSettings settings, Actio
                 try
                 {
                     var reply = await client.RefreshAsync(node, user.Refresh);
-                    reply.Record(recorder);
+                    reply.Record(r);
                     if (reply.IsOk)
                     {
                         user.Refresh = reply.Get("refresh_token");
@@ -141,7 +141,7 @@ internal sealed class Scenarios(BatonClient client, LoadSettings settings, Actio
                 return;
             }
 
-            (await client.MeAsync(node, user.Access)).Record(recorder);
+            (await client.MeAsync(node, user.Access)).Record(r);
         });
         return recorder.Result();
     }
@@ -231,6 +231,30 @@ internal sealed class Scenarios(BatonClient client, LoadSettings settings, Actio
         return recorder.Result(new Dictionary<string, double> { ["propagation_samples"] = propagation.Count });
     }
 
+    /// <summary>
+    /// Refresh latency as the store grows: the same users refresh with the store as it is, after
+    /// background users are copied in up to <paramref name="largeStore"/> ledgers, and after they
+    /// are removed again (small, large, small: the two small runs bracket the large one in time).
+    /// </summary>
+    public async Task<ScenarioResult[]> ScaleAsync(string connectionString, long largeStore)
+    {
+        var users = await SeedSessionsAsync(settings.Users, "scale");
+        async Task<ScenarioResult> MeasureAsync(string name)
+        {
+            var stored = await BulkSeeder.CountLedgersAsync(connectionString);
+            progress($"{name}: {stored:N0} ledgers in the store");
+            var result = await RefreshAsync(users, name);
+            return result with { Extra = new Dictionary<string, double>(result.Extra) { ["ledgers_in_store"] = stored } };
+        }
+
+        var before = await MeasureAsync("refresh@small-store");
+        await BulkSeeder.FillAsync(connectionString, largeStore, progress);
+        var large = await MeasureAsync("refresh@large-store");
+        await BulkSeeder.RemoveAsync(connectionString, progress);
+        var after = await MeasureAsync("refresh@small-store-again");
+        return [before, large, after];
+    }
+
     private async Task<string[]> RegisterAsync(int count)
     {
         var batch = Interlocked.Increment(ref _registrations);
@@ -247,31 +271,44 @@ internal sealed class Scenarios(BatonClient client, LoadSettings settings, Actio
         return names;
     }
 
-    /// <summary>Runs virtual users until the duration or the request budget is spent.</summary>
-    private async Task RunAsync(Recorder recorder, Func<int, long, Task> operation)
+    /// <summary>
+    /// Runs virtual users for the warm-up (recorded apart, so a fresh node's JIT and pools do not
+    /// count; only its invariant violations carry over), then until the duration or the request
+    /// budget is spent, with the CPU each process group used in that time.
+    /// </summary>
+    public async Task RunAsync(Recorder recorder, Func<Recorder, long, Task> operation)
     {
         long sequence = -1;
-        var deadline = Stopwatch.GetTimestamp() + (long)(settings.Duration.TotalSeconds * Stopwatch.Frequency);
+        if (settings.Warmup > TimeSpan.Zero)
+        {
+            var warmup = new Recorder(recorder.Name + " (warm-up)");
+            await DriveAsync(warmup, operation, settings.Warmup, () => Interlocked.Increment(ref sequence));
+            recorder.AddViolations(warmup);
+        }
+
+        var cpu = CpuMeter.Snapshot();
+        await DriveAsync(recorder, operation, settings.Duration, () => Interlocked.Increment(ref sequence));
+        recorder.Cpu = CpuMeter.PerOperation(cpu, CpuMeter.Snapshot(), recorder.Ok + recorder.Errors);
+    }
+
+    private async Task DriveAsync(Recorder recorder, Func<Recorder, long, Task> operation, TimeSpan duration, Func<long> next)
+    {
+        long started = 0;
+        var deadline = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         recorder.Start();
         var reporter = Task.Run(async () =>
         {
-            while (Stopwatch.GetTimestamp() < deadline && Interlocked.Read(ref sequence) < settings.MaxRequests)
+            while (Stopwatch.GetTimestamp() < deadline && Interlocked.Read(ref started) < settings.MaxRequests)
             {
                 await Task.Delay(1000);
                 progress($"{recorder.Name}: {recorder.Ok} ok, {recorder.Errors} errors");
             }
         });
-        await Task.WhenAll(Enumerable.Range(0, settings.Concurrency).Select(worker => Task.Run(async () =>
+        await Task.WhenAll(Enumerable.Range(0, settings.Concurrency).Select(_ => Task.Run(async () =>
         {
-            while (Stopwatch.GetTimestamp() < deadline)
+            while (Stopwatch.GetTimestamp() < deadline && Interlocked.Increment(ref started) <= settings.MaxRequests)
             {
-                var seq = Interlocked.Increment(ref sequence);
-                if (seq >= settings.MaxRequests)
-                {
-                    return;
-                }
-
-                await operation(worker, seq);
+                await operation(recorder, next());
             }
         })));
         recorder.Stop();
