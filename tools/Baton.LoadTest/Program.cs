@@ -9,7 +9,7 @@ var scenario = new Option<string>("--scenario") { Description = "login, refresh,
 var users = new Option<int>("--users") { Description = "Virtual users (sessions seeded through POST /v1/sessions).", DefaultValueFactory = _ => 1000 };
 var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight.", DefaultValueFactory = _ => 64 };
 var duration = new Option<int>("--duration") { Description = "Seconds per scenario.", DefaultValueFactory = _ => 15 };
-var warmup = new Option<int>("--warmup") { Description = "Seconds each scenario runs unrecorded first (a fresh node is still compiling).", DefaultValueFactory = _ => 3 };
+var warmup = new Option<int>("--warmup") { Description = "Seconds each scenario runs unrecorded first (a fresh node is still compiling).", DefaultValueFactory = _ => 5 };
 var scaleUsers = new Option<long>("--scale-users") { Description = "Ledgers in the store for the large half of the scale scenario (background users copied in, then removed).", DefaultValueFactory = _ => 1_000_000 };
 var maxRequests = new Option<long>("--max-requests") { Description = "Most requests per scenario.", DefaultValueFactory = _ => 2_000_000 };
 var stormSize = new Option<int>("--storm-size") { Description = "Concurrent refreshes per user in the storm scenario.", DefaultValueFactory = _ => 10 };

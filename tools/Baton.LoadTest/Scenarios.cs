@@ -247,6 +247,7 @@ internal sealed class Scenarios(BatonClient client, LoadSettings settings, Actio
             return result with { Extra = new Dictionary<string, double>(result.Extra) { ["ledgers_in_store"] = stored } };
         }
 
+        await RefreshAsync(users, "refresh (warming up the node)"); // a fresh node compiles for longer than one warm-up
         var before = await MeasureAsync("refresh@small-store");
         await BulkSeeder.FillAsync(connectionString, largeStore, progress);
         var large = await MeasureAsync("refresh@large-store");
