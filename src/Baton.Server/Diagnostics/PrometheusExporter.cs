@@ -18,6 +18,10 @@ internal sealed class PrometheusExporter : IDisposable
     private readonly HashSet<string> _meters;
     private readonly ConcurrentDictionary<(Instrument Instrument, string Labels), Series> _series = new();
 
+    // The hot path: measurements find their series by a hash of the tags and a comparison, without
+    // formatting the label text, which happens once per distinct tag set.
+    private readonly ConcurrentDictionary<(Instrument Instrument, int TagHash), TagSet[]> _known = new();
+
     public PrometheusExporter(IEnumerable<string> meterNames)
     {
         _meters = new HashSet<string>(meterNames, StringComparer.Ordinal);
@@ -60,10 +64,38 @@ internal sealed class PrometheusExporter : IDisposable
 
     private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
-        var series = _series.GetOrAdd((instrument, Labels(tags)), static _ => new Series());
+        var series = SeriesOf(instrument, tags);
         var isHistogram = instrument is Histogram<double> or Histogram<long> or Histogram<int>;
         // Observable instruments report their current total or level on each scrape.
         series.Add(value, isHistogram, replace: instrument.IsObservable);
+    }
+
+    private Series SeriesOf(Instrument instrument, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        var hash = new HashCode();
+        foreach (var (key, value) in tags)
+        {
+            hash.Add(key);
+            hash.Add(value);
+        }
+
+        var slot = (instrument, hash.ToHashCode());
+        if (_known.TryGetValue(slot, out var sets))
+        {
+            foreach (var set in sets)
+            {
+                if (set.Matches(tags))
+                {
+                    return set.Series;
+                }
+            }
+        }
+
+        // A tag set not seen before (or seen in another order): its series is keyed by the sorted label text.
+        var series = _series.GetOrAdd((instrument, Labels(tags)), static _ => new Series());
+        var added = new TagSet(tags.ToArray(), series);
+        _known.AddOrUpdate(slot, [added], (_, existing) => [.. existing, added]);
+        return series;
     }
 
     private static string MetricName(Instrument instrument)
@@ -88,6 +120,27 @@ internal sealed class PrometheusExporter : IDisposable
 
         pairs.Sort(StringComparer.Ordinal);
         return string.Join(',', pairs);
+    }
+
+    private sealed record TagSet(KeyValuePair<string, object?>[] Tags, Series Series)
+    {
+        public bool Matches(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            if (tags.Length != Tags.Length)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < tags.Length; i++)
+            {
+                if (!string.Equals(tags[i].Key, Tags[i].Key, StringComparison.Ordinal) || !Equals(tags[i].Value, Tags[i].Value))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
     }
 
     private sealed class Series
