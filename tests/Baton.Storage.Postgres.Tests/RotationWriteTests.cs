@@ -42,7 +42,7 @@ public sealed class RotationWriteTests
             // A second apart, so the exact expiry moves with every rotation (inside one hour).
             write = Writes.Refresh(ledger, "s1", jti, $"s1-rt{i + 1}", Writes.Now.AddSeconds(i));
             Assert.True(await store.TrySaveAsync(write, CancellationToken.None));
-            Assert.NotEqual(ledger.ExpiresAt(new SessionPolicy { MaxSessionsPerUser = 5 }), write.ExpiresAt);
+            Assert.NotEqual(ledger.ExpiresAt(Writes.Policy), write.ExpiresAt);
             (ledger, jti) = (write.Ledger, $"s1-rt{i + 1}");
         }
 

@@ -6,7 +6,7 @@ namespace Baton.Storage.Postgres.Tests;
 internal static class Writes
 {
     public static readonly DateTimeOffset Now = new(2026, 3, 4, 5, 6, 7, TimeSpan.Zero);
-    private static readonly SessionPolicy Policy = new() { MaxSessionsPerUser = 5 };
+    public static readonly SessionPolicy Policy = new() { MaxSessionsPerUser = 5 };
 
     public static LedgerWrite Login(Ledger ledger, string sessionId)
     {

@@ -19,12 +19,7 @@ internal static class BulkSeeder
 
     private static readonly SessionPolicy Policy = new();
 
-    public static async Task<long> CountLedgersAsync(string connectionString)
-    {
-        await using var connection = await OpenAsync(connectionString);
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM ledgers", connection);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    public static Task<long> CountLedgersAsync(string connectionString) => CountAsync(connectionString, "SELECT count(*) FROM ledgers");
 
     /// <summary>Adds background users until the store holds <paramref name="total"/> ledgers.</summary>
     public static async Task FillAsync(string connectionString, long total, Action<string> progress)
@@ -60,26 +55,21 @@ internal static class BulkSeeder
             await copy.CompleteAsync();
         }
 
-        await VacuumAsync(connectionString);
+        await ExecuteAsync(connectionString, "VACUUM ANALYZE ledgers");
     }
 
     /// <summary>Removes every background user again.</summary>
     public static async Task RemoveAsync(string connectionString, Action<string> progress)
     {
         progress("removing the background ledgers");
-        await using (var connection = await OpenAsync(connectionString))
-        await using (var command = new NpgsqlCommand($"DELETE FROM ledgers WHERE user_id LIKE '{Prefix}%'", connection) { CommandTimeout = 600 })
-        {
-            await command.ExecuteNonQueryAsync();
-        }
-
-        await VacuumAsync(connectionString);
+        await ExecuteAsync(connectionString, $"DELETE FROM ledgers WHERE user_id LIKE '{Prefix}%'");
+        await ExecuteAsync(connectionString, "VACUUM ANALYZE ledgers"); // VACUUM runs outside a transaction: a statement of its own
     }
 
-    private static async Task VacuumAsync(string connectionString)
+    private static async Task ExecuteAsync(string connectionString, string sql)
     {
         await using var connection = await OpenAsync(connectionString);
-        await using var command = new NpgsqlCommand("VACUUM ANALYZE ledgers", connection) { CommandTimeout = 600 };
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 600 };
         await command.ExecuteNonQueryAsync();
     }
 

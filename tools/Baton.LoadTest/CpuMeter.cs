@@ -41,7 +41,10 @@ internal static class CpuMeter
 
     /// <summary>Microseconds of CPU per operation in each group between two snapshots.</summary>
     public static Dictionary<string, double> PerOperation(Dictionary<string, double> before, Dictionary<string, double> after, long operations) =>
-        operations == 0 ? [] : after.ToDictionary(g => $"cpu_us_per_op_{g.Key.Replace('-', '_')}", g => Math.Max(0, g.Value - before.GetValueOrDefault(g.Key)) * 1e6 / operations);
+        operations == 0 ? [] : after.ToDictionary(g => Key(g.Key), g => Math.Max(0, g.Value - before.GetValueOrDefault(g.Key)) * 1e6 / operations);
+
+    /// <summary>The name of a group's figure in a scenario's extra values (and its JSON).</summary>
+    public static string Key(string group) => "cpu_us_per_op_" + group.Replace('-', '_');
 
     private static string? Group(int pid)
     {

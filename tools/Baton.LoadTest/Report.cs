@@ -80,9 +80,9 @@ internal static class Report
     /// <summary>CPU per operation by process group (the bare endpoint's process stands where Baton would).</summary>
     private static string Cpu(ScenarioResult r)
     {
-        string Of(string group) => r.Extra.TryGetValue("cpu_us_per_op_" + group.Replace('-', '_'), out var us) ? us.ToString("N0", CultureInfo.InvariantCulture) : "-";
-        var server = r.Extra.ContainsKey("cpu_us_per_op_bare_endpoint") ? CpuMeter.BareEndpoint : CpuMeter.Baton;
-        return r.Extra.Keys.Any(k => k.StartsWith("cpu_us_per_op_", StringComparison.Ordinal)) ? $"{Of(server)} / {Of(CpuMeter.Postgres)} / {Of(CpuMeter.Client)}" : "-";
+        string Of(string group) => r.Extra.TryGetValue(CpuMeter.Key(group), out var us) ? us.ToString("N0", CultureInfo.InvariantCulture) : "-";
+        var server = r.Extra.ContainsKey(CpuMeter.Key(CpuMeter.BareEndpoint)) ? CpuMeter.BareEndpoint : CpuMeter.Baton;
+        return r.Extra.ContainsKey(CpuMeter.Key(CpuMeter.Client)) ? $"{Of(server)} / {Of(CpuMeter.Postgres)} / {Of(CpuMeter.Client)}" : "-";
     }
 
     private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
