@@ -113,9 +113,7 @@ public sealed partial class PostgresStore : ILedgerStore, IUserStore, IAuditLog,
     {
         await using var command = Command(connection, "SELECT version, document FROM ledgers WHERE user_id = $1", userId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
-            ? LedgerSerializer.Deserialize(userId, reader.GetInt64(0), reader.GetFieldValue<byte[]>(1))
-            : Ledger.Empty(userId);
+        return await ReadLedgerAsync(reader, userId, cancellationToken).ConfigureAwait(false);
     }, retry: true, cancellationToken);
 
     /// <inheritdoc />
@@ -134,7 +132,7 @@ public sealed partial class PostgresStore : ILedgerStore, IUserStore, IAuditLog,
                 return await SaveEndingSessionsAsync(connection, write, events, cancellationToken).ConfigureAwait(false);
             }
 
-            await using var command = Command(connection, (write.ExpectedVersion == 0 ? InsertHead : UpdateHead) + AuditRows + Saved, SaveParameters(write, events));
+            await using var command = Command(connection, SaveSql(write, endsSessions: false), SaveParameters(write, events));
             bool saved;
             await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -158,20 +156,96 @@ public sealed partial class PostgresStore : ILedgerStore, IUserStore, IAuditLog,
     {
         await using var batch = new NpgsqlBatch(connection);
         batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
-        var lockCommand = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock($1)");
-        lockCommand.Parameters.Add(new NpgsqlParameter { Value = PostgresMigrations.RevocationLockKey });
-        batch.BatchCommands.Add(lockCommand);
-        var save = new NpgsqlBatchCommand((write.ExpectedVersion == 0 ? InsertHead : UpdateHead) + AuditRows + RevocationsAndNotice);
+        batch.BatchCommands.Add(RevocationLock());
+        AddSave(batch, write, events, endsSessions: true);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false); // past the lock's row
+        return await ReadSavedAsync(reader, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Three round trips in one transaction: the locks and the load, the write, the commit. The
+    /// revocation feed's lock is taken before the row's, the order every write that ends sessions
+    /// takes them in, so this write and those cannot deadlock; it is held for as long as the row's,
+    /// which serializes these writes cluster-wide, and is why they are only the fallback.
+    /// </remarks>
+    public Task<bool> WriteExclusiveAsync(string userId, Func<Ledger, LedgerWrite?> decide, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        ArgumentNullException.ThrowIfNull(decide);
+        return RunAsync(async connection =>
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            Ledger ledger;
+            await using (var load = new NpgsqlBatch(connection, transaction))
+            {
+                load.BatchCommands.Add(RevocationLock());
+                var select = new NpgsqlBatchCommand("SELECT version, document FROM ledgers WHERE user_id = $1 FOR UPDATE");
+                select.Parameters.Add(new NpgsqlParameter { Value = userId });
+                load.BatchCommands.Add(select);
+                await using var reader = await load.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false); // past the lock's row
+                ledger = await ReadLedgerAsync(reader, userId, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (decide(ledger) is not { } write)
+            {
+                return true; // nothing to write: the transaction rolls back on dispose
+            }
+
+            var events = write.Events.IsDefault ? [] : write.Events;
+            var endsSessions = events.Any(e => e.Kind == LedgerEventKind.SessionEnded);
+            await using (var save = new NpgsqlBatch(connection, transaction))
+            {
+                AddSave(save, write, events, endsSessions);
+                await using var reader = await save.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                if (!await ReadSavedAsync(reader, cancellationToken).ConfigureAwait(false))
+                {
+                    return false; // only an insert can miss: another writer created the ledger first
+                }
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            if (!endsSessions)
+            {
+                _notices.Publish(write.Ledger.UserId, write.Ledger.Version);
+            }
+
+            return true;
+        }, retry: false, cancellationToken);
+    }
+
+    private static string SaveSql(LedgerWrite write, bool endsSessions) =>
+        (write.ExpectedVersion == 0 ? InsertHead : UpdateHead) + AuditRows + (endsSessions ? RevocationsAndNotice : Saved);
+
+    /// <summary>The save statement, and for a write that ends sessions the feed's notice after it.</summary>
+    private static void AddSave(NpgsqlBatch batch, LedgerWrite write, System.Collections.Immutable.ImmutableArray<LedgerEvent> events, bool endsSessions)
+    {
+        var save = new NpgsqlBatchCommand(SaveSql(write, endsSessions));
         foreach (var value in SaveParameters(write, events))
         {
             save.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
         }
 
         batch.BatchCommands.Add(save);
-        batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_notify('{RevocationChannel}', '')"));
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false); // past the lock's row
+        if (endsSessions)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_notify('{RevocationChannel}', '')"));
+        }
+    }
+
+    private static NpgsqlBatchCommand RevocationLock()
+    {
+        var command = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock($1)");
+        command.Parameters.Add(new NpgsqlParameter { Value = PostgresMigrations.RevocationLockKey });
+        return command;
+    }
+
+    /// <summary>Whether the save statement wrote (it returns a row only then), reading past the rest of the batch.</summary>
+    private static async Task<bool> ReadSavedAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
         var saved = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -179,6 +253,11 @@ public sealed partial class PostgresStore : ILedgerStore, IUserStore, IAuditLog,
 
         return saved;
     }
+
+    private static async Task<Ledger> ReadLedgerAsync(NpgsqlDataReader reader, string userId, CancellationToken cancellationToken) =>
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? LedgerSerializer.Deserialize(userId, reader.GetInt64(0), reader.GetFieldValue<byte[]>(1))
+            : Ledger.Empty(userId);
 
     private static object?[] SaveParameters(LedgerWrite write, System.Collections.Immutable.ImmutableArray<LedgerEvent> events)
     {

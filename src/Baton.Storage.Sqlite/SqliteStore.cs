@@ -59,14 +59,8 @@ public sealed partial class SqliteStore : ILedgerStore, IUserStore, IAuditLog, I
     }, cancellationToken);
 
     /// <inheritdoc />
-    public Task<Ledger> LoadAsync(string userId, CancellationToken cancellationToken) => RunAsync(connection =>
-    {
-        using var command = Command(connection, "SELECT version, document FROM ledgers WHERE user_id = $u", ("$u", userId));
-        using var reader = command.ExecuteReader();
-        return reader.Read()
-            ? LedgerSerializer.Deserialize(userId, reader.GetInt64(0), (byte[])reader.GetValue(1))
-            : Ledger.Empty(userId);
-    }, cancellationToken);
+    public Task<Ledger> LoadAsync(string userId, CancellationToken cancellationToken) =>
+        RunAsync(connection => Load(connection, userId), cancellationToken);
 
     /// <inheritdoc />
     public Task<bool> TrySaveAsync(LedgerWrite write, CancellationToken cancellationToken)
@@ -74,23 +68,67 @@ public sealed partial class SqliteStore : ILedgerStore, IUserStore, IAuditLog, I
         ArgumentNullException.ThrowIfNull(write);
         return RunAsync(connection =>
         {
-            var ledger = write.Ledger;
-            var document = LedgerSerializer.Serialize(ledger);
             using var transaction = connection.BeginTransaction(deferred: false);
-            var written = write.ExpectedVersion == 0
-                ? Execute(connection, "INSERT INTO ledgers (user_id, version, document, expires_at) VALUES ($u, $v, $d, $e) ON CONFLICT (user_id) DO NOTHING",
-                    ("$u", ledger.UserId), ("$v", ledger.Version), ("$d", document), ("$e", write.ExpiresAt.ToUnixTimeMilliseconds()))
-                : Execute(connection, "UPDATE ledgers SET version = $v, document = $d, expires_at = $e WHERE user_id = $u AND version = $expected",
-                    ("$u", ledger.UserId), ("$v", ledger.Version), ("$d", document), ("$e", write.ExpiresAt.ToUnixTimeMilliseconds()), ("$expected", write.ExpectedVersion));
-            if (written != 1)
+            if (!Save(connection, write))
             {
                 return false; // lost the race: the transaction rolls back on dispose, nothing was written
             }
 
-            AppendAuditEvents(connection, ledger.UserId, write);
             transaction.Commit();
             return true;
         }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<bool> WriteExclusiveAsync(string userId, Func<Ledger, LedgerWrite?> decide, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(userId);
+        ArgumentNullException.ThrowIfNull(decide);
+        return RunAsync(connection =>
+        {
+            // BEGIN IMMEDIATE takes the file's write lock before the read, so no writer gets in between.
+            using var transaction = connection.BeginTransaction(deferred: false);
+            if (decide(Load(connection, userId)) is not { } write)
+            {
+                return true;
+            }
+
+            if (!Save(connection, write))
+            {
+                return false;
+            }
+
+            transaction.Commit();
+            return true;
+        }, cancellationToken);
+    }
+
+    private static Ledger Load(SqliteConnection connection, string userId)
+    {
+        using var command = Command(connection, "SELECT version, document FROM ledgers WHERE user_id = $u", ("$u", userId));
+        using var reader = command.ExecuteReader();
+        return reader.Read()
+            ? LedgerSerializer.Deserialize(userId, reader.GetInt64(0), (byte[])reader.GetValue(1))
+            : Ledger.Empty(userId);
+    }
+
+    /// <summary>The compare-and-swap write and its audit events, inside the caller's transaction; false when the stored version moved on.</summary>
+    private static bool Save(SqliteConnection connection, LedgerWrite write)
+    {
+        var ledger = write.Ledger;
+        var document = LedgerSerializer.Serialize(ledger);
+        var written = write.ExpectedVersion == 0
+            ? Execute(connection, "INSERT INTO ledgers (user_id, version, document, expires_at) VALUES ($u, $v, $d, $e) ON CONFLICT (user_id) DO NOTHING",
+                ("$u", ledger.UserId), ("$v", ledger.Version), ("$d", document), ("$e", write.ExpiresAt.ToUnixTimeMilliseconds()))
+            : Execute(connection, "UPDATE ledgers SET version = $v, document = $d, expires_at = $e WHERE user_id = $u AND version = $expected",
+                ("$u", ledger.UserId), ("$v", ledger.Version), ("$d", document), ("$e", write.ExpiresAt.ToUnixTimeMilliseconds()), ("$expected", write.ExpectedVersion));
+        if (written != 1)
+        {
+            return false;
+        }
+
+        AppendAuditEvents(connection, ledger.UserId, write);
+        return true;
     }
 
     /// <inheritdoc />

@@ -89,7 +89,7 @@ public sealed class ClusterTests(ClusterFixture cluster, ITestOutputHelper outpu
         var username = NewUsername();
         var userId = await RegisterAsync(Nodes[0], username);
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => LoginAsync(Nodes[i % 3], username, $"device-{i}")));
+        var responses = await Task.WhenAll(Enumerable.Range(0, 90).Select(i => LoginAsync(Nodes[i % 3], username, $"device-{i}")));
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         using var list = await AdminAsync(Nodes[1], HttpMethod.Get, $"/v1/admin/users/{userId}/sessions");

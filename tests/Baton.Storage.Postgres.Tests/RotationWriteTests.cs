@@ -1,7 +1,6 @@
 using Baton.Core.Ledgers;
 using Baton.Testing;
 using Baton.Testing.Postgres;
-using Npgsql;
 
 namespace Baton.Storage.Postgres.Tests;
 
@@ -15,11 +14,11 @@ public sealed class RotationWriteTests
     public async Task StoredExpiry_IsTheLedgerExpiryRoundedUpToTheHour()
     {
         var connection = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
-        await using var store = await OpenAsync(connection);
+        await using var store = await TestDatabase.OpenStoreAsync(connection);
         var login = Writes.Login(Ledger.Empty("u1"), "s1");
         Assert.True(await store.TrySaveAsync(login, CancellationToken.None));
 
-        var stored = await StoredExpiryAsync(connection, "u1");
+        var stored = new DateTimeOffset(await TestDatabase.ScalarAsync<DateTime>(connection, "SELECT expires_at FROM ledgers WHERE user_id = $1", "u1"));
 
         Assert.True(stored >= login.ExpiresAt, $"{stored} is earlier than the ledger's expiry {login.ExpiresAt}");
         Assert.True(stored - login.ExpiresAt < TimeSpan.FromHours(1));
@@ -34,7 +33,7 @@ public sealed class RotationWriteTests
         // other tests' transactions on the shared server can delay).
         const int rotations = 8;
         var connection = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
-        await using var store = await OpenAsync(connection);
+        await using var store = await TestDatabase.OpenStoreAsync(connection);
         var ledger = Ledger.Empty("u1");
         var write = Writes.Login(ledger, "s1");
         Assert.True(await store.TrySaveAsync(write, CancellationToken.None));
@@ -50,32 +49,7 @@ public sealed class RotationWriteTests
         }
 
         // Statistics reach pg_stat_user_tables when the writing backends report them (within seconds).
-        await Eventually.UntilAsync(async () => await CountAsync(connection, "SELECT n_tup_upd FROM pg_stat_user_tables WHERE relname = 'ledgers'") >= rotations);
-        Assert.Equal(rotations, await CountAsync(connection, "SELECT n_tup_hot_upd FROM pg_stat_user_tables WHERE relname = 'ledgers'"));
-    }
-
-    private static async Task<PostgresStore> OpenAsync(string connection)
-    {
-        var store = new PostgresStore(new PostgresStoreOptions { ConnectionString = connection });
-        await store.MigrateAsync(CancellationToken.None);
-        return store;
-    }
-
-    private static async Task<DateTimeOffset> StoredExpiryAsync(string connection, string userId)
-    {
-        await using var db = new NpgsqlConnection(connection);
-        await db.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT expires_at FROM ledgers WHERE user_id = $1", db) { Parameters = { new() { Value = userId } } };
-        await using var reader = await command.ExecuteReaderAsync();
-        Assert.True(await reader.ReadAsync());
-        return reader.GetFieldValue<DateTimeOffset>(0);
-    }
-
-    private static async Task<long> CountAsync(string connection, string sql)
-    {
-        await using var db = new NpgsqlConnection(connection);
-        await db.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, db);
-        return (long)(await command.ExecuteScalarAsync())!;
+        await Eventually.UntilAsync(async () => await TestDatabase.ScalarAsync<long>(connection, "SELECT n_tup_upd FROM pg_stat_user_tables WHERE relname = 'ledgers'") >= rotations);
+        Assert.Equal(rotations, await TestDatabase.ScalarAsync<long>(connection, "SELECT n_tup_hot_upd FROM pg_stat_user_tables WHERE relname = 'ledgers'"));
     }
 }

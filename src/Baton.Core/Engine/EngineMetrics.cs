@@ -13,6 +13,7 @@ public static class EngineMetrics
     internal static readonly Counter<long> Commits = Meter.CreateCounter<long>("baton.ledger.commits", description: "Ledger changes written.");
     internal static readonly Counter<long> SessionEvents = Meter.CreateCounter<long>("baton.session.events", description: "Committed session events by kind (started, rotated, reuse_detected, ended) and end reason.");
     internal static readonly Counter<long> Conflicts = Meter.CreateCounter<long>("baton.ledger.cas_conflicts", description: "Compare-and-swap writes that lost a race and were retried.");
+    internal static readonly Counter<long> ExclusiveWrites = Meter.CreateCounter<long>("baton.ledger.exclusive_writes", description: "Attempts that held the ledger against other writers after losing compare-and-swap races.");
     internal static readonly Counter<long> GaveUp = Meter.CreateCounter<long>("baton.ledger.gave_up", description: "Commands that failed after every attempt lost a race.");
     internal static readonly Counter<long> StoreUnavailable = Meter.CreateCounter<long>("baton.store.unavailable", description: "Store operations that failed because the store was unreachable.");
     internal static readonly Counter<long> CacheHits = Meter.CreateCounter<long>("baton.ledger.cache_hits", description: "Ledger reads answered from the node-local cache.");

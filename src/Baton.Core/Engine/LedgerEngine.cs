@@ -54,36 +54,19 @@ public sealed class LedgerEngine
             Ledger? committed = null;
             try
             {
-                // After a lost race the cache is known stale: go to the store.
-                Ledger? cached = null;
-                var fromCache = attempt == 1 && TryGetCached(userId, out cached);
-                var ledger = fromCache ? cached! : await LoadAsync(userId, cancellationToken);
-                var now = _time.GetUtcNow();
-                var change = command.Apply(ledger, now, Policy);
-                if (!change.Changed)
+                // Optimistic first: from the cache, then (after a lost race, the cache is known
+                // stale) from the store. A command that still loses holds the ledger for its next
+                // attempt: a node whose cache is current writes in one round trip and one that
+                // must reload in two, so without the lock the slower node could lose every race
+                // for as long as the others have work for this user.
+                var decided = attempt <= _options.OptimisticAttempts
+                    ? await TryOptimisticAsync(userId, command, client, useCache: attempt == 1, cancellationToken)
+                    : await TryExclusiveAsync(userId, command, client, cancellationToken);
+                if (decided is { } done)
                 {
-                    if (fromCache && !command.TrustsCachedNoOp(ledger))
-                    {
-                        // Nothing to write means no compare-and-swap to catch a stale copy (a session
-                        // another node just started): decide again on the stored ledger.
-                        continue;
-                    }
-
-                    committed = ledger;
-                    return EngineResult<TOutcome>.Success(change.Outcome, ledger);
+                    committed = done.Ledger;
+                    return EngineResult<TOutcome>.Success(done.Outcome, done.Ledger);
                 }
-
-                var next = change.Ledger with { Version = ledger.Version + 1 };
-                var write = new LedgerWrite(next, ledger.Version, change.Events, new AuditContext(client, _options.NodeName, now), next.ExpiresAt(Policy));
-                if (await _store.TrySaveAsync(write, cancellationToken))
-                {
-                    committed = next;
-                    EngineMetrics.Committed(change.Events);
-                    Committed?.Invoke(userId, change.Events);
-                    return EngineResult<TOutcome>.Success(change.Outcome, next);
-                }
-
-                EngineMetrics.Conflicts.Add(1);
             }
             catch (StoreUnavailableException)
             {
@@ -107,15 +90,71 @@ public sealed class LedgerEngine
                 EngineMetrics.GaveUp.Add(1);
                 return EngineResult<TOutcome>.Failed(EngineFailure.TooManyConflicts);
             }
-
-            // The first retry goes at once (the winner has committed); later ones spread out so
-            // that several nodes hammering one user do not stay in lockstep.
-            if (attempt >= 2)
-            {
-                var bound = _options.RetryJitter.Ticks << Math.Min(attempt - 2, 10);
-                await Task.Delay(TimeSpan.FromTicks(Random.Shared.NextInt64(bound + 1)), cancellationToken);
-            }
         }
+    }
+
+    /// <summary>Load (or take from the cache), apply, compare-and-swap. Null when the attempt decided nothing.</summary>
+    private async Task<Decided<TOutcome>?> TryOptimisticAsync<TOutcome>(
+        string userId, LedgerCommand<TOutcome> command, ClientInfo client, bool useCache, CancellationToken cancellationToken)
+    {
+        Ledger? cached = null;
+        var fromCache = useCache && TryGetCached(userId, out cached);
+        var ledger = fromCache ? cached! : await LoadAsync(userId, cancellationToken);
+        var now = _time.GetUtcNow();
+        var change = command.Apply(ledger, now, Policy);
+        if (!change.Changed)
+        {
+            // Nothing to write means no compare-and-swap to catch a stale copy (a session another
+            // node just started): decide again on the stored ledger.
+            return fromCache && !command.TrustsCachedNoOp(ledger) ? null : new Decided<TOutcome>(change.Outcome, ledger);
+        }
+
+        var write = WriteOf(ledger, change, client, now);
+        if (!await _store.TrySaveAsync(write, cancellationToken))
+        {
+            EngineMetrics.Conflicts.Add(1);
+            return null;
+        }
+
+        return Commit(write, change);
+    }
+
+    /// <summary>Apply and write with the stored ledger held against other writers. Null only when another writer created the ledger first.</summary>
+    private async Task<Decided<TOutcome>?> TryExclusiveAsync<TOutcome>(
+        string userId, LedgerCommand<TOutcome> command, ClientInfo client, CancellationToken cancellationToken)
+    {
+        EngineMetrics.ExclusiveWrites.Add(1);
+        Ledger? held = null;
+        LedgerChange<TOutcome>? change = null;
+        LedgerWrite? write = null;
+        var decided = await _store.WriteExclusiveAsync(userId, ledger =>
+        {
+            held = OwnedBy(userId, ledger);
+            var now = _time.GetUtcNow();
+            change = command.Apply(ledger, now, Policy);
+            write = change.Changed ? WriteOf(ledger, change, client, now) : null;
+            return write;
+        }, cancellationToken);
+        if (!decided || change is null)
+        {
+            EngineMetrics.Conflicts.Add(1);
+            return null;
+        }
+
+        return write is null ? new Decided<TOutcome>(change.Outcome, held!) : Commit(write, change);
+    }
+
+    private LedgerWrite WriteOf<TOutcome>(Ledger ledger, LedgerChange<TOutcome> change, ClientInfo client, DateTimeOffset now)
+    {
+        var next = change.Ledger with { Version = ledger.Version + 1 };
+        return new LedgerWrite(next, ledger.Version, change.Events, new AuditContext(client, _options.NodeName, now), next.ExpiresAt(Policy));
+    }
+
+    private Decided<TOutcome> Commit<TOutcome>(LedgerWrite write, LedgerChange<TOutcome> change)
+    {
+        EngineMetrics.Committed(change.Events);
+        Committed?.Invoke(write.Ledger.UserId, change.Events);
+        return new Decided<TOutcome>(change.Outcome, write.Ledger);
     }
 
     /// <summary>
@@ -170,11 +209,14 @@ public sealed class LedgerEngine
         return false;
     }
 
-    private async Task<Ledger> LoadAsync(string userId, CancellationToken cancellationToken)
-    {
-        var ledger = await _store.LoadAsync(userId, cancellationToken);
-        return string.Equals(ledger.UserId, userId, StringComparison.Ordinal)
+    private async Task<Ledger> LoadAsync(string userId, CancellationToken cancellationToken) =>
+        OwnedBy(userId, await _store.LoadAsync(userId, cancellationToken));
+
+    private static Ledger OwnedBy(string userId, Ledger ledger) =>
+        string.Equals(ledger.UserId, userId, StringComparison.Ordinal)
             ? ledger
             : throw new InvalidOperationException($"The store returned the ledger of {ledger.UserId} for {userId}.");
-    }
+
+    /// <summary>A command's outcome and the ledger it leaves (committed, or read when nothing changed).</summary>
+    private readonly record struct Decided<TOutcome>(TOutcome Outcome, Ledger Ledger);
 }

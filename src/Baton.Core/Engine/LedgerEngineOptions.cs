@@ -6,11 +6,17 @@ public sealed class LedgerEngineOptions
     /// <summary>The configuration section this binds to.</summary>
     public const string SectionName = "Baton:Engine";
 
-    /// <summary>Attempts at one command before giving up with a 503 (each lost compare-and-swap race costs one). Default 8.</summary>
-    public int MaxAttempts { get; set; } = 8;
+    /// <summary>
+    /// Compare-and-swap attempts at one command before it holds the ledger for the next (see
+    /// <see cref="ILedgerStore.WriteExclusiveAsync"/>). Default 2: from the cache, then from the store.
+    /// </summary>
+    public int OptimisticAttempts { get; set; } = 2;
 
-    /// <summary>Upper bound of the random pause before the third and later attempts, doubled each time. Default 2 ms.</summary>
-    public TimeSpan RetryJitter { get; set; } = TimeSpan.FromMilliseconds(2);
+    /// <summary>
+    /// Attempts at one command before giving up with a 503. An exclusive attempt loses only while
+    /// the ledger is being created, so the limit is a safety net. Default 8.
+    /// </summary>
+    public int MaxAttempts { get; set; } = 8;
 
     /// <summary>Ledgers kept in the node-local cache. Default 100,000.</summary>
     public int CacheCapacity { get; set; } = 100_000;

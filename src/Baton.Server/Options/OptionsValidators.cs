@@ -50,7 +50,7 @@ internal sealed class EngineOptionsValidator : OptionsValidator<LedgerEngineOpti
     {
         const string s = LedgerEngineOptions.SectionName;
         require(o.MaxAttempts >= 1, $"{s}:MaxAttempts must be at least 1.");
-        require(o.RetryJitter >= TimeSpan.Zero, $"{s}:RetryJitter must not be negative.");
+        require(o.OptimisticAttempts >= 1, $"{s}:OptimisticAttempts must be at least 1.");
         require(o.CacheCapacity >= 0, $"{s}:CacheCapacity must not be negative.");
         require(!string.IsNullOrWhiteSpace(o.NodeName), $"{s}:NodeName must not be empty.");
     }

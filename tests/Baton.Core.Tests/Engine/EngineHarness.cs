@@ -23,7 +23,7 @@ internal sealed class EngineHarness
 
     /// <summary>A node whose change feed has not delivered (or lost) the other nodes' notices.</summary>
     public LedgerEngine NewDeafNode() =>
-        new(Store, new LedgerCache(1000), Policy, new LedgerEngineOptions { NodeName = "deaf", RetryJitter = TimeSpan.Zero }, Clock);
+        new(Store, new LedgerCache(1000), Policy, new LedgerEngineOptions { NodeName = "deaf" }, Clock);
 
     public LedgerEngine NewNode(int cacheCapacity = 1000, int maxAttempts = 8)
     {

@@ -20,6 +20,7 @@ internal sealed class InMemoryLedgerStore : ILedgerStore
 
     public int Loads;
     public int Saves;
+    public int ExclusiveWrites;
 
     /// <summary>When false, every call throws <see cref="StoreUnavailableException"/>.</summary>
     public bool Available { get; set; } = true;
@@ -43,9 +44,7 @@ internal sealed class InMemoryLedgerStore : ILedgerStore
         Interlocked.Increment(ref Loads);
         lock (_lock)
         {
-            return _rows.TryGetValue(userId, out var row)
-                ? LedgerSerializer.Deserialize(userId, row.Version, row.Document)
-                : Ledger.Empty(userId);
+            return Read(userId);
         }
     }
 
@@ -54,29 +53,71 @@ internal sealed class InMemoryLedgerStore : ILedgerStore
         await Task.Yield();
         ThrowIfUnavailable();
         Interlocked.Increment(ref Saves);
-        var userId = write.Ledger.UserId;
         LedgerCache[] subscribers;
         lock (_lock)
         {
-            var stored = _rows.TryGetValue(userId, out var row) ? row.Version : 0;
-            if (stored != write.ExpectedVersion)
+            if (!Save(write))
             {
                 return false;
             }
 
-            if (write.Ledger.Version != write.ExpectedVersion + 1)
-            {
-                throw new InvalidOperationException("A write must advance the version by one.");
-            }
-
-            _rows[userId] = (write.Ledger.Version, LedgerSerializer.Serialize(write.Ledger));
-            Committed.Enqueue(write);
             subscribers = [.. _subscribers];
         }
 
+        return Announce(write, subscribers);
+    }
+
+    /// <summary>Load, decide and save under the store's lock: nobody writes in between.</summary>
+    public async Task<bool> WriteExclusiveAsync(string userId, Func<Ledger, LedgerWrite?> decide, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        ThrowIfUnavailable();
+        Interlocked.Increment(ref ExclusiveWrites);
+        LedgerWrite? write;
+        LedgerCache[] subscribers;
+        lock (_lock)
+        {
+            write = decide(Read(userId));
+            if (write is null)
+            {
+                return true;
+            }
+
+            if (!Save(write))
+            {
+                throw new InvalidOperationException("An exclusive write lost a race it cannot lose.");
+            }
+
+            subscribers = [.. _subscribers];
+        }
+
+        return Announce(write, subscribers);
+    }
+
+    private bool Save(LedgerWrite write)
+    {
+        var stored = _rows.TryGetValue(write.Ledger.UserId, out var row) ? row.Version : 0;
+        if (stored != write.ExpectedVersion)
+        {
+            return false;
+        }
+
+        if (write.Ledger.Version != write.ExpectedVersion + 1)
+        {
+            throw new InvalidOperationException("A write must advance the version by one.");
+        }
+
+        _rows[write.Ledger.UserId] = (write.Ledger.Version, LedgerSerializer.Serialize(write.Ledger));
+        Committed.Enqueue(write);
+        return true;
+    }
+
+    /// <summary>What the change feed and a dropped connection do after a commit.</summary>
+    private bool Announce(LedgerWrite write, LedgerCache[] subscribers)
+    {
         foreach (var cache in subscribers)
         {
-            cache.OnChanged(userId, write.Ledger.Version);
+            cache.OnChanged(write.Ledger.UserId, write.Ledger.Version);
         }
 
         if (FailAfterCommit > 0)
@@ -108,11 +149,14 @@ internal sealed class InMemoryLedgerStore : ILedgerStore
     {
         lock (_lock)
         {
-            return _rows.TryGetValue(userId, out var row)
-                ? LedgerSerializer.Deserialize(userId, row.Version, row.Document)
-                : Ledger.Empty(userId);
+            return Read(userId);
         }
     }
+
+    private Ledger Read(string userId) =>
+        _rows.TryGetValue(userId, out var row)
+            ? LedgerSerializer.Deserialize(userId, row.Version, row.Document)
+            : Ledger.Empty(userId);
 
     private void ThrowIfUnavailable()
     {

@@ -6,7 +6,9 @@ namespace Baton.Core.Tests.Engine;
 /// <summary>
 /// Loses compare-and-swap races on purpose: before each of the next <see cref="RacesToLose"/>
 /// saves, another writer commits a change to the same ledger (via <see cref="Interloper"/>), so
-/// the engine's write finds a newer version and must reload and re-apply.
+/// the engine's write finds a newer version and must reload and re-apply. An exclusive write
+/// holds the ledger, so nobody gets in; with <see cref="LoseExclusiveWrites"/> it reports the
+/// one race it can lose (another writer created the ledger first) without writing.
 /// </summary>
 internal sealed class RacingLedgerStore(InMemoryLedgerStore inner, Func<Ledger, Ledger> interloper) : ILedgerStore
 {
@@ -29,5 +31,18 @@ internal sealed class RacingLedgerStore(InMemoryLedgerStore inner, Func<Ledger, 
         }
 
         return inner.TrySaveAsync(write, cancellationToken);
+    }
+
+    public bool LoseExclusiveWrites { get; set; }
+
+    public Task<bool> WriteExclusiveAsync(string userId, Func<Ledger, LedgerWrite?> decide, CancellationToken cancellationToken)
+    {
+        if (LoseExclusiveWrites)
+        {
+            RacesLost++;
+            return Task.FromResult(false);
+        }
+
+        return inner.WriteExclusiveAsync(userId, decide, cancellationToken);
     }
 }

@@ -100,6 +100,73 @@ public abstract class StoreContractTests
     }
 
     [StoreFact]
+    public async Task WriteExclusive_DecidesOnTheStoredLedger_AndCommitsItsWriteWithAudit()
+    {
+        await using var a = await CreateStoreAsync();
+        await using var b = await a.OpenAnotherAsync();
+        Assert.True(await a.Ledgers.TrySaveAsync(Write(Ledger.Empty("u1"), "s1"), CancellationToken.None));
+        Assert.True(await b.Ledgers.TrySaveAsync(Write(await b.Ledgers.LoadAsync("u1", CancellationToken.None), "s2"), CancellationToken.None));
+        Ledger? seen = null;
+
+        var decided = await a.Ledgers.WriteExclusiveAsync("u1", ledger =>
+        {
+            seen = ledger;
+            var ended = new EndSession("s1", EndReason.Kicked).Apply(ledger, Now, Policy);
+            return WriteOf(ledger, ended.Ledger, ended.Events);
+        }, CancellationToken.None);
+
+        Assert.True(decided);
+        Assert.Equal(2, seen!.Version); // the other instance's write, not a cached copy
+        var stored = await b.Ledgers.LoadAsync("u1", CancellationToken.None);
+        Assert.Equal(3, stored.Version);
+        Assert.Equal(EndReason.Kicked, stored.Find("s1")!.EndReason);
+        Assert.Equal(LedgerEventKind.SessionEnded, (await b.Audit.ReadAsync("u1", 1, CancellationToken.None))[0].Kind);
+        Assert.Equal("s1", Assert.Single(await b.Revocations.ReadRevocationsAsync(0, 10, CancellationToken.None)).SessionId);
+    }
+
+    [StoreFact]
+    public async Task WriteExclusive_OnAnUnknownUser_SeesVersionZeroAndInserts()
+    {
+        await using var store = await CreateStoreAsync();
+
+        var decided = await store.Ledgers.WriteExclusiveAsync("u1", ledger => Write(ledger, "s1"), CancellationToken.None);
+
+        Assert.True(decided);
+        var stored = await store.Ledgers.LoadAsync("u1", CancellationToken.None);
+        Assert.Equal(1, stored.Version);
+        Assert.Equal("s1", Assert.Single(stored.Sessions).Id);
+    }
+
+    [StoreFact]
+    public async Task WriteExclusive_NothingToWrite_WritesNothing()
+    {
+        await using var store = await CreateStoreAsync();
+        Assert.True(await store.Ledgers.TrySaveAsync(Write(Ledger.Empty("u1"), "s1"), CancellationToken.None));
+
+        var decided = await store.Ledgers.WriteExclusiveAsync("u1", _ => null, CancellationToken.None);
+
+        Assert.True(decided);
+        Assert.Equal(1, (await store.Ledgers.LoadAsync("u1", CancellationToken.None)).Version);
+        Assert.Single(await store.Audit.ReadAsync("u1", 10, CancellationToken.None));
+    }
+
+    [StoreFact]
+    public async Task WriteExclusive_DecideThrows_WritesNothingAndTheStoreStaysUsable()
+    {
+        await using var store = await CreateStoreAsync();
+        Assert.True(await store.Ledgers.TrySaveAsync(Write(Ledger.Empty("u1"), "s1"), CancellationToken.None));
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            store.Ledgers.WriteExclusiveAsync("u1", _ => throw new InvalidOperationException("decide failed"), CancellationToken.None));
+
+        // The held ledger was let go: an ordinary write and another exclusive one go through.
+        var v1 = await store.Ledgers.LoadAsync("u1", CancellationToken.None);
+        Assert.True(await store.Ledgers.TrySaveAsync(Write(v1, "s2"), CancellationToken.None));
+        Assert.True(await store.Ledgers.WriteExclusiveAsync("u1", ledger => Write(ledger, "s3"), CancellationToken.None));
+        Assert.Equal(3, (await store.Ledgers.LoadAsync("u1", CancellationToken.None)).Version);
+    }
+
+    [StoreFact]
     public async Task TrySave_CommitsAuditEvents_WithClientAndNode_ReadNewestFirst()
     {
         await using var store = await CreateStoreAsync();
@@ -315,7 +382,7 @@ public abstract class StoreContractTests
         return WriteOf(ledger, change.Ledger, change.Events);
     }
 
-    private static LedgerWrite WriteOf(Ledger before, Ledger after, ImmutableArray<LedgerEvent> events)
+    protected static LedgerWrite WriteOf(Ledger before, Ledger after, ImmutableArray<LedgerEvent> events)
     {
         var next = after with { Version = before.Version + 1 };
         return new LedgerWrite(next, before.Version, events, Audit, next.ExpiresAt(Policy));

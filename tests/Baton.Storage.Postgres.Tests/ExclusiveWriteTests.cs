@@ -1,0 +1,75 @@
+using Baton.Core;
+using Baton.Core.Engine;
+using Baton.Core.Ledgers;
+using Baton.Testing;
+using Baton.Testing.Postgres;
+
+namespace Baton.Storage.Postgres.Tests;
+
+/// <summary>
+/// The engine's fallback write on PostgreSQL: while it decides, the user's row is locked, so other
+/// nodes' writes of that user wait in the database and then lose their compare-and-swap; and it
+/// takes its locks in the order session-ending writes take theirs, so the two never deadlock.
+/// </summary>
+public sealed class ExclusiveWriteTests
+{
+    [PostgresFact]
+    public async Task WhileDeciding_OtherNodesWritesWait_ThenLoseToIt()
+    {
+        var connection = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
+        await using var a = await TestDatabase.OpenStoreAsync(connection);
+        await using var b = await TestDatabase.OpenStoreAsync(connection);
+        Assert.True(await a.TrySaveAsync(Writes.Login(Ledger.Empty("u1"), "s1"), CancellationToken.None));
+        var v1 = await b.LoadAsync("u1", CancellationToken.None);
+        var deciding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var decide = new SemaphoreSlim(0);
+
+        var exclusive = Task.Run(() => a.WriteExclusiveAsync("u1", ledger =>
+        {
+            deciding.SetResult();
+            Assert.True(decide.Wait(TimeSpan.FromSeconds(30)), "The test never let the decision finish.");
+            return Writes.Login(ledger, "held");
+        }, CancellationToken.None));
+        await deciding.Task;
+        // From another node, on the version before: a plain write (row lock only) and a kick (the
+        // revocation feed's lock, then the row's).
+        var login = Task.Run(() => b.TrySaveAsync(Writes.Login(v1, "racer"), CancellationToken.None));
+        var kick = Task.Run(() => b.TrySaveAsync(Writes.EndAll(v1, EndReason.Kicked), CancellationToken.None));
+        await Eventually.UntilAsync(async () => await WaitingOnLocksAsync(connection) == 2);
+        Assert.False(login.IsCompleted);
+        Assert.False(kick.IsCompleted);
+
+        decide.Release();
+
+        Assert.True(await exclusive);
+        Assert.False(await login);
+        Assert.False(await kick);
+        var stored = await b.LoadAsync("u1", CancellationToken.None);
+        Assert.Equal(2, stored.Version);
+        Assert.Equal(["s1", "held"], stored.ActiveSessions.Select(s => s.Id));
+    }
+
+    [PostgresFact]
+    public async Task OnANewUser_AnotherNodesInsertFirst_ReturnsFalseAndWritesNothing()
+    {
+        var connection = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
+        await using var a = await TestDatabase.OpenStoreAsync(connection);
+        await using var b = await TestDatabase.OpenStoreAsync(connection);
+
+        // There is no row to lock yet, so another node can create the ledger while this one decides.
+        var decided = await a.WriteExclusiveAsync("u1", ledger =>
+        {
+            Assert.True(b.TrySaveAsync(Writes.Login(Ledger.Empty("u1"), "first"), CancellationToken.None).GetAwaiter().GetResult());
+            return Writes.Login(ledger, "second");
+        }, CancellationToken.None);
+
+        Assert.False(decided);
+        var stored = await a.LoadAsync("u1", CancellationToken.None);
+        Assert.Equal("first", Assert.Single(stored.Sessions).Id);
+        Assert.Equal(1, await TestDatabase.ScalarAsync<long>(connection, "SELECT count(*) FROM audit_events"));
+    }
+
+    /// <summary>Backends of this database blocked on a lock (row or advisory) held by another transaction.</summary>
+    private static Task<long> WaitingOnLocksAsync(string connection) =>
+        TestDatabase.ScalarAsync<long>(connection, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+}
