@@ -20,6 +20,10 @@ public enum EndReason
     PasswordChanged,
     /// <summary>The idle or absolute lifetime passed.</summary>
     Expired,
+    /// <summary>An administrator locked the account: every session ends and no new one starts until it is unlocked.</summary>
+    AccountLocked,
+    /// <summary>The account was deleted: every session ends and no new one ever starts for its user id.</summary>
+    AccountDeleted,
 }
 
 /// <summary>Wire forms of <see cref="EndReason"/>.</summary>
@@ -35,6 +39,8 @@ public static class EndReasons
         EndReason.ReuseDetected => "reuse_detected",
         EndReason.PasswordChanged => "password_changed",
         EndReason.Expired => "expired",
+        EndReason.AccountLocked => "account_locked",
+        EndReason.AccountDeleted => "account_deleted",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 }

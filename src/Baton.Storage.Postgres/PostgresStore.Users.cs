@@ -57,6 +57,18 @@ public sealed partial class PostgresStore
             "UPDATE users SET roles = $2 WHERE id = $1",
             cancellationToken, userId, roles.ToArray()).ConfigureAwait(false) == 1, retry: true, cancellationToken);
 
+    /// <inheritdoc />
+    public Task<bool> ClearLockoutAsync(string userId, CancellationToken cancellationToken) =>
+        RunAsync(async connection => await ExecuteAsync(connection,
+            "UPDATE users SET failed_login_count = 0, locked_until = NULL WHERE id = $1",
+            cancellationToken, userId).ConfigureAwait(false) == 1, retry: true, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> DeleteAsync(string userId, CancellationToken cancellationToken) =>
+        RunAsync(async connection => await ExecuteAsync(connection,
+            "DELETE FROM users WHERE id = $1",
+            cancellationToken, userId).ConfigureAwait(false) == 1, retry: false, cancellationToken);
+
     private static async Task<UserAccount?> ReadUserAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params object?[] parameters)
     {
         await using var command = Command(connection, sql, parameters);

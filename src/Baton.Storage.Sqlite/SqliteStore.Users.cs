@@ -59,6 +59,16 @@ public sealed partial class SqliteStore
             "UPDATE users SET roles = $roles WHERE id = $id",
             ("$id", userId), ("$roles", RolesJson([.. roles]))) == 1, cancellationToken);
 
+    /// <inheritdoc />
+    public Task<bool> ClearLockoutAsync(string userId, CancellationToken cancellationToken) =>
+        RunAsync(connection => Execute(connection,
+            "UPDATE users SET failed_login_count = 0, locked_until = NULL WHERE id = $id",
+            ("$id", userId)) == 1, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> DeleteAsync(string userId, CancellationToken cancellationToken) =>
+        RunAsync(connection => Execute(connection, "DELETE FROM users WHERE id = $id", ("$id", userId)) == 1, cancellationToken);
+
     private static UserAccount? ReadUser(SqliteConnection connection, string sql, string value, params (string Name, object? Value)[] more)
     {
         using var command = Command(connection, sql, [("$v", value), .. more]);

@@ -11,7 +11,7 @@ public static class EngineMetrics
     private static readonly Meter Meter = new(MeterName);
 
     internal static readonly Counter<long> Commits = Meter.CreateCounter<long>("baton.ledger.commits", description: "Ledger changes written.");
-    internal static readonly Counter<long> SessionEvents = Meter.CreateCounter<long>("baton.session.events", description: "Committed session events by kind (started, rotated, reuse_detected, ended) and end reason.");
+    internal static readonly Counter<long> SessionEvents = Meter.CreateCounter<long>("baton.session.events", description: "Committed session events by kind (started, rotated, reuse_detected, ended, account_closed, account_reopened) and end reason.");
     internal static readonly Counter<long> Conflicts = Meter.CreateCounter<long>("baton.ledger.cas_conflicts", description: "Compare-and-swap writes that lost a race and were retried.");
     internal static readonly Counter<long> ExclusiveWrites = Meter.CreateCounter<long>("baton.ledger.exclusive_writes", description: "Attempts that held the ledger against other writers after losing compare-and-swap races.");
     internal static readonly Counter<long> GaveUp = Meter.CreateCounter<long>("baton.ledger.gave_up", description: "Commands that failed after every attempt lost a race.");
@@ -34,6 +34,8 @@ public static class EngineMetrics
         Ledgers.LedgerEventKind.SessionStarted => "started",
         Ledgers.LedgerEventKind.TokenRotated => "rotated",
         Ledgers.LedgerEventKind.ReuseDetected => "reuse_detected",
+        Ledgers.LedgerEventKind.AccountClosed => "account_closed",
+        Ledgers.LedgerEventKind.AccountReopened => "account_reopened",
         _ => "ended",
     };
 }

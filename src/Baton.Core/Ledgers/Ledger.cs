@@ -11,6 +11,14 @@ namespace Baton.Core.Ledgers;
 /// <param name="Sessions">Active sessions and recently ended ones, oldest login first.</param>
 public sealed record Ledger(string UserId, long Version, ImmutableArray<Session> Sessions)
 {
+    /// <summary>
+    /// Set while the account is locked (<see cref="EndReason.AccountLocked"/>) or once it is deleted
+    /// (<see cref="EndReason.AccountDeleted"/>): no session starts. Kept in the ledger, not only on
+    /// the account, so that a login whose password was checked before the lock cannot start a
+    /// session after it, and so that users a trusted backend manages (no account) can be locked too.
+    /// </summary>
+    public EndReason? ClosedFor { get; init; }
+
     /// <summary>The ledger of a user who never had a session.</summary>
     public static Ledger Empty(string userId) => new(userId, 0, []);
 
@@ -59,6 +67,11 @@ public sealed record Ledger(string UserId, long Version, ImmutableArray<Session>
     public DateTimeOffset ExpiresAt(SessionPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(policy);
+        if (ClosedFor is not null)
+        {
+            return DateTimeOffset.MaxValue; // a lock or a deletion outlives every session
+        }
+
         var latest = DateTimeOffset.MinValue;
         foreach (var session in Sessions)
         {

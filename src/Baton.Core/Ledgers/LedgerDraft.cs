@@ -11,12 +11,25 @@ internal sealed class LedgerDraft(Ledger original, DateTimeOffset now, SessionPo
     private readonly List<Session> _sessions = [.. original.Sessions];
     private ImmutableArray<LedgerEvent>.Builder? _events;
     private bool _changed;
+    private EndReason? _closedFor = original.ClosedFor;
 
     public DateTimeOffset Now { get; } = now;
 
     public SessionPolicy Policy { get; } = policy;
 
     public IReadOnlyList<Session> Sessions => _sessions;
+
+    /// <summary>See <see cref="Ledger.ClosedFor"/>.</summary>
+    public EndReason? ClosedFor => _closedFor;
+
+    /// <summary>Closes the ledger for <paramref name="reason"/> (null reopens it), with its audit event.</summary>
+    public void SetClosedFor(EndReason? reason)
+    {
+        _closedFor = reason;
+        Record(reason is null
+            ? new LedgerEvent(LedgerEventKind.AccountReopened, "", 0)
+            : new LedgerEvent(LedgerEventKind.AccountClosed, "", 0, reason));
+    }
 
     public int IndexOf(string sessionId) =>
         _sessions.FindIndex(s => string.Equals(s.Id, sessionId, StringComparison.Ordinal));
@@ -103,7 +116,7 @@ internal sealed class LedgerDraft(Ledger original, DateTimeOffset now, SessionPo
         CapEnded();
         var events = _events?.ToImmutable() ?? [];
         return _changed
-            ? new LedgerChange<TOutcome>(original with { Sessions = [.. _sessions] }, outcome, events, Changed: true)
+            ? new LedgerChange<TOutcome>(original with { Sessions = [.. _sessions], ClosedFor = _closedFor }, outcome, events, Changed: true)
             : new LedgerChange<TOutcome>(original, outcome, events, Changed: false);
     }
 

@@ -14,7 +14,7 @@ public static class LedgerSerializer
     public static byte[] Serialize(Ledger ledger)
     {
         ArgumentNullException.ThrowIfNull(ledger);
-        return JsonSerializer.SerializeToUtf8Bytes(new LedgerDocument(ledger.Sessions.ToArray()), LedgerJsonContext.Default.LedgerDocument);
+        return JsonSerializer.SerializeToUtf8Bytes(new LedgerDocument(ledger.Sessions.ToArray(), ledger.ClosedFor), LedgerJsonContext.Default.LedgerDocument);
     }
 
     /// <summary>Reads a document written by <see cref="Serialize"/> back into a ledger at <paramref name="version"/>.</summary>
@@ -33,11 +33,12 @@ public static class LedgerSerializer
                 : s;
         }
 
-        return new Ledger(userId, version, [.. sessions]);
+        return new Ledger(userId, version, [.. sessions]) { ClosedFor = doc.ClosedFor };
     }
 }
 
-internal sealed record LedgerDocument(Session[] Sessions);
+/// <summary>The stored document. <see cref="ClosedFor"/> is left out while null, so open ledgers keep their earlier bytes.</summary>
+internal sealed record LedgerDocument(Session[] Sessions, EndReason? ClosedFor = null);
 
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,

@@ -22,6 +22,11 @@ public sealed record StartSession(string SessionId, Device Device, string Refres
 
     private protected override StartSessionOutcome Decide(LedgerDraft draft)
     {
+        if (draft.ClosedFor is not null)
+        {
+            return StartSessionOutcome.AccountClosed;
+        }
+
         var policy = draft.Policy;
         if (policy.OnLimit == LimitAction.RejectNew && !HasRoomWithoutEvicting(draft))
         {
@@ -87,13 +92,14 @@ public sealed record StartSession(string SessionId, Device Device, string Refres
 }
 
 /// <summary>What a login got.</summary>
-/// <param name="Session">The new session, or null when the limit refused it.</param>
+/// <param name="Session">The new session, or null when the login was refused.</param>
 /// <param name="Replaced">Sessions the login ended to make room (reason <see cref="EndReason.Replaced"/>).</param>
-public sealed record StartSessionOutcome(Session? Session, ImmutableArray<Session> Replaced)
+/// <param name="Error">Why the login was refused; null on success.</param>
+public sealed record StartSessionOutcome(Session? Session, ImmutableArray<Session> Replaced, ErrorCode? Error = null)
 {
     /// <summary>Refused: the account is at a limit and the policy is <see cref="LimitAction.RejectNew"/>.</summary>
-    public static StartSessionOutcome LimitReached { get; } = new(null, []);
+    public static StartSessionOutcome LimitReached { get; } = new(null, [], ErrorCode.SessionLimitReached);
 
-    /// <summary>Null on success; otherwise <see cref="ErrorCode.SessionLimitReached"/>.</summary>
-    public ErrorCode? Error => Session is null ? ErrorCode.SessionLimitReached : null;
+    /// <summary>Refused: the account is locked or deleted (<see cref="Ledger.ClosedFor"/>).</summary>
+    public static StartSessionOutcome AccountClosed { get; } = new(null, [], ErrorCode.AccountLocked);
 }

@@ -27,4 +27,10 @@ public interface IUserStore
 
     /// <summary>Replaces the account's roles; false when the account does not exist.</summary>
     Task<bool> SetRolesAsync(string userId, IReadOnlyList<string> roles, CancellationToken cancellationToken);
+
+    /// <summary>Ends a lockout from failed logins early and clears the failure count; false when the account does not exist.</summary>
+    Task<bool> ClearLockoutAsync(string userId, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the account, which frees its username; false when it did not exist.</summary>
+    Task<bool> DeleteAsync(string userId, CancellationToken cancellationToken);
 }

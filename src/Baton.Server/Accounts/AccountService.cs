@@ -71,6 +71,12 @@ internal sealed class AccountService(
         return new PasswordCheck(user, null, null);
     }
 
+    /// <summary>Ends a lockout from failed logins early (an administrator's unlock).</summary>
+    public Task ClearLockoutAsync(string userId, CancellationToken cancellationToken) => users.ClearLockoutAsync(userId, cancellationToken);
+
+    /// <summary>Deletes the account; the caller closes its ledger first, so no session outlives it.</summary>
+    public Task<bool> DeleteAsync(string userId, CancellationToken cancellationToken) => users.DeleteAsync(userId, cancellationToken);
+
     /// <summary>Verifies the current password and stores the new one; the caller ends the other sessions.</summary>
     public async Task<ErrorCode?> ChangePasswordAsync(string userId, string currentPassword, string newPassword, CancellationToken cancellationToken)
     {

@@ -20,6 +20,15 @@ internal static partial class Log
     [LoggerMessage(104, LogLevel.Warning, "User {UserId} kicked: {Count} sessions ended")]
     public static partial void UserKicked(ILogger logger, string userId, int count);
 
+    [LoggerMessage(105, LogLevel.Warning, "User {UserId} locked: {Count} sessions ended")]
+    public static partial void UserLocked(ILogger logger, string userId, int count);
+
+    [LoggerMessage(106, LogLevel.Warning, "User {UserId} unlocked")]
+    public static partial void UserUnlocked(ILogger logger, string userId);
+
+    [LoggerMessage(107, LogLevel.Warning, "User {UserId} deleted: {Count} sessions ended")]
+    public static partial void UserDeleted(ILogger logger, string userId, int count);
+
     [LoggerMessage(301, LogLevel.Information, "Generated {Purpose} signing key {Kid} ({Algorithm})")]
     public static partial void KeyGenerated(ILogger logger, string purpose, string kid, string algorithm);
 

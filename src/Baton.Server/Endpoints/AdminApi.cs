@@ -1,5 +1,6 @@
 using Baton.Core;
 using Baton.Core.Ledgers;
+using Baton.Server.Accounts;
 using Baton.Server.Auth;
 using Baton.Server.Endpoints.Contracts;
 using Baton.Server.Problems;
@@ -8,7 +9,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Baton.Server.Endpoints;
 
-/// <summary>Any user's sessions, for the admin role or an API key with <c>sessions:admin</c>.</summary>
+/// <summary>Any user's sessions and account, for the admin role or an API key with <c>sessions:admin</c>.</summary>
 internal static class AdminApi
 {
     public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder routes)
@@ -17,6 +18,9 @@ internal static class AdminApi
         group.MapGet("/sessions", ListSessions);
         group.MapPost("/kick", Kick);
         group.MapDelete("/sessions/{sessionId}", RevokeSession);
+        group.MapPost("/lock", Lock);
+        group.MapPost("/unlock", Unlock);
+        group.MapDelete("", Delete);
         return group;
     }
 
@@ -51,6 +55,60 @@ internal static class AdminApi
         }
 
         return result.Outcome.Status == EndStatus.UnknownSession ? ApiProblem.NotFound("No such session.") : TypedResults.NoContent();
+    }
+
+    /// <summary>
+    /// Locks the user out: ends every session (reason <c>account_locked</c>) and refuses logins
+    /// and trusted-backend sessions until unlocked. Works for users without an account too.
+    /// </summary>
+    public static async Task<Results<Ok<KickResult>, ProblemHttpResult>> Lock(string userId, HttpContext context, SessionService sessions, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var result = await sessions.CloseAsync(userId, EndReason.AccountLocked, BearerAuthenticationHandler.ClientInfoOf(context), cancellationToken);
+        if (!result.Succeeded)
+        {
+            return ApiProblem.Of(ErrorCode.Unavailable);
+        }
+
+        Log.UserLocked(loggers.CreateLogger(Log.Category), userId, result.Outcome.Ended.Length);
+        return TypedResults.Ok(new KickResult(result.Outcome.Ended.Length));
+    }
+
+    /// <summary>Lets the user sign in again, and ends a lockout from failed logins early. A deleted user stays deleted (404).</summary>
+    public static async Task<Results<NoContent, ProblemHttpResult>> Unlock(string userId, HttpContext context, SessionService sessions, AccountService accounts, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var result = await sessions.ReopenAsync(userId, BearerAuthenticationHandler.ClientInfoOf(context), cancellationToken);
+        if (!result.Succeeded)
+        {
+            return ApiProblem.Of(ErrorCode.Unavailable);
+        }
+
+        if (result.Outcome == ReopenStatus.Deleted)
+        {
+            return ApiProblem.NotFound("The user was deleted.");
+        }
+
+        await accounts.ClearLockoutAsync(userId, cancellationToken);
+        Log.UserUnlocked(loggers.CreateLogger(Log.Category), userId);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>
+    /// Deletes the user: ends every session (reason <c>account_deleted</c>), refuses sessions for
+    /// the user id for good, then deletes the account, which frees the username. Repeating it is harmless.
+    /// </summary>
+    public static async Task<Results<NoContent, ProblemHttpResult>> Delete(string userId, HttpContext context, SessionService sessions, AccountService accounts, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        // The ledger first: if the account went first and the ledger write then failed, sessions
+        // would outlive the account; this way a failure leaves a closed ledger and a retry finishes.
+        var result = await sessions.CloseAsync(userId, EndReason.AccountDeleted, BearerAuthenticationHandler.ClientInfoOf(context), cancellationToken);
+        if (!result.Succeeded)
+        {
+            return ApiProblem.Of(ErrorCode.Unavailable);
+        }
+
+        await accounts.DeleteAsync(userId, cancellationToken);
+        Log.UserDeleted(loggers.CreateLogger(Log.Category), userId, result.Outcome.Ended.Length);
+        return TypedResults.NoContent();
     }
 }
 

@@ -66,6 +66,14 @@ internal sealed class SessionService(LedgerEngine engine, SigningKeys keys, Time
     public async Task<EngineResult<EndAllSessionsOutcome>> EndAllAsync(string userId, EndReason reason, string? exceptSessionId, ClientInfo client, CancellationToken cancellationToken) =>
         await engine.ExecuteAsync(userId, new EndAllSessions(reason, exceptSessionId), client, cancellationToken);
 
+    /// <summary>Locks (or deletes) the account for sessions: ends every session with <paramref name="reason"/> and refuses new ones.</summary>
+    public async Task<EngineResult<EndAllSessionsOutcome>> CloseAsync(string userId, EndReason reason, ClientInfo client, CancellationToken cancellationToken) =>
+        await engine.ExecuteAsync(userId, new CloseLedger(reason), client, cancellationToken);
+
+    /// <summary>Lets sessions start again for a locked account.</summary>
+    public async Task<EngineResult<ReopenStatus>> ReopenAsync(string userId, ClientInfo client, CancellationToken cancellationToken) =>
+        await engine.ExecuteAsync(userId, new ReopenLedger(), client, cancellationToken);
+
     private SessionResult Mint(string userId, Session session)
     {
         var now = time.GetUtcNow();

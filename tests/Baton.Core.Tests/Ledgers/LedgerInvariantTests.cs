@@ -77,7 +77,7 @@ public class LedgerInvariantTests
         }
 
         // The run must have reached the situations the invariants are about, or it proves nothing.
-        var expected = new List<string> { "login", "login-at-limit", "rotated", "reuse", "refresh-unknown", "expired", "end", "end-all", "sweep" };
+        var expected = new List<string> { "login", "login-at-limit", "login-while-locked", "rotated", "reuse", "refresh-unknown", "expired", "end", "end-all", "lock", "unlock", "sweep" };
         if (policy.RefreshReuseGrace > TimeSpan.Zero)
         {
             expected.Add("grace-replay");
@@ -134,6 +134,10 @@ public class LedgerInvariantTests
                 Seen.Add("end-all");
                 Assert.All(change.Ledger.ActiveSessions, s => Assert.Equal(except, s.Id));
             }
+            else if (roll < 97)
+            {
+                ToggleLock(step);
+            }
             else
             {
                 var change = Apply(new SweepSessions(), step);
@@ -160,10 +164,19 @@ public class LedgerInvariantTests
             var jti = $"{id}-rt1";
             var device = new Device($"device-{random.Next(6)}", DeviceTypes[random.Next(DeviceTypes.Length)], null);
             var atLimit = !HasRoomFor(device);
+            var locked = _ledger.ClosedFor is not null;
 
             var change = Apply(new StartSession(id, device, jti, ClientInfo.None), step);
 
             Seen.Add("login");
+            if (locked)
+            {
+                Seen.Add("login-while-locked");
+                Assert.Null(change.Outcome.Session);
+                Assert.Equal(ErrorCode.AccountLocked, change.Outcome.Error);
+                return;
+            }
+
             if (atLimit)
             {
                 Seen.Add("login-at-limit");
@@ -180,6 +193,22 @@ public class LedgerInvariantTests
             {
                 Assert.Equal(LimitAction.RejectNew, policy.OnLimit);
                 Assert.True(atLimit, $"step {step}: login refused below the limits");
+            }
+        }
+
+        /// <summary>Locks the account (every session ends; no login until unlocked) or unlocks it.</summary>
+        private void ToggleLock(int step)
+        {
+            if (_ledger.ClosedFor is null)
+            {
+                var change = Apply(new CloseLedger(EndReason.AccountLocked), step);
+                Seen.Add("lock");
+                Assert.All(change.Outcome.Ended, s => Assert.Equal(EndReason.AccountLocked, s.EndReason));
+            }
+            else
+            {
+                Assert.Equal(ReopenStatus.Reopened, Apply(new ReopenLedger(), step).Outcome);
+                Seen.Add("unlock");
             }
         }
 
@@ -260,6 +289,7 @@ public class LedgerInvariantTests
             Assert.Equal(before.Version, next.Version);
             AssertLimits(next, context);
             AssertIdsUnique(next, context);
+            Assert.True(next.ClosedFor is null || !next.ActiveSessions.Any(), $"{context}: an active session in a locked ledger");
             foreach (var session in next.Sessions)
             {
                 // Housekeeping ran: nothing active is expired, everything ended says why.

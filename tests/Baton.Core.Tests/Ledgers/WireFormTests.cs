@@ -21,7 +21,7 @@ public class WireFormTests
     {
         var reasons = Enum.GetValues<EndReason>();
 
-        Assert.Equal(7, reasons.Length);
+        Assert.Equal(9, reasons.Length);
         Assert.Equal(reasons.Length, reasons.Select(r => r.ToWire()).Distinct(StringComparer.Ordinal).Count());
     }
 

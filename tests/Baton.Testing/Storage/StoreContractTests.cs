@@ -327,6 +327,56 @@ public abstract class StoreContractTests
     }
 
     [StoreFact]
+    public async Task ClearLockout_EndsTheLockoutAndTheCount_UnknownUserIsFalse()
+    {
+        await using var store = await CreateStoreAsync();
+        Assert.True(await store.Users.TryCreateAsync(User("id-1", "Alice"), CancellationToken.None));
+        await store.Users.RecordFailedLoginAsync("id-1", Now, 5, TimeSpan.FromMinutes(5), CancellationToken.None);
+        Assert.True((await store.Users.RecordFailedLoginAsync("id-1", Now, 2, TimeSpan.FromMinutes(5), CancellationToken.None))!.IsLockedOutAt(Now));
+        await store.Users.RecordFailedLoginAsync("id-1", Now, 5, TimeSpan.FromMinutes(5), CancellationToken.None);
+
+        Assert.True(await store.Users.ClearLockoutAsync("id-1", CancellationToken.None));
+
+        var user = await store.Users.FindByIdAsync("id-1", CancellationToken.None);
+        Assert.Null(user!.LockedUntil);
+        Assert.Equal(0, user.FailedLoginCount);
+        Assert.False(await store.Users.ClearLockoutAsync("nobody", CancellationToken.None));
+    }
+
+    [StoreFact]
+    public async Task Delete_RemovesTheAccountAndFreesTheUsername_Twice_IsFalse()
+    {
+        await using var store = await CreateStoreAsync();
+        Assert.True(await store.Users.TryCreateAsync(User("id-1", "Alice"), CancellationToken.None));
+
+        Assert.True(await store.Users.DeleteAsync("id-1", CancellationToken.None));
+
+        Assert.Null(await store.Users.FindByIdAsync("id-1", CancellationToken.None));
+        Assert.Null(await store.Users.FindByUsernameAsync(UsernameNormalizer.Normalize("Alice"), CancellationToken.None));
+        Assert.True(await store.Users.TryCreateAsync(User("id-2", "alice"), CancellationToken.None));
+        Assert.False(await store.Users.DeleteAsync("id-1", CancellationToken.None));
+    }
+
+    [StoreFact]
+    public async Task ClosedLedger_RoundTripsThroughTheStore_AndNeverExpires()
+    {
+        await using var store = await CreateStoreAsync();
+        Assert.True(await store.Ledgers.TrySaveAsync(Write(Ledger.Empty("u1"), "s1"), CancellationToken.None));
+        var v1 = await store.Ledgers.LoadAsync("u1", CancellationToken.None);
+        var locked = new CloseLedger(EndReason.AccountLocked).Apply(v1, Now, Policy);
+
+        Assert.True(await store.Ledgers.TrySaveAsync(WriteOf(v1, locked.Ledger, locked.Events), CancellationToken.None));
+
+        var stored = await store.Ledgers.LoadAsync("u1", CancellationToken.None);
+        Assert.Equal(EndReason.AccountLocked, stored.ClosedFor);
+        Assert.Equal(EndReason.AccountLocked, stored.Find("s1")!.EndReason);
+        Assert.Equal(DateTimeOffset.MaxValue, stored.ExpiresAt(Policy));
+        var audit = await store.Audit.ReadAsync("u1", 10, CancellationToken.None);
+        Assert.Equal((LedgerEventKind.AccountClosed, "", EndReason.AccountLocked), (audit[0].Kind, audit[0].SessionId, audit[0].Reason));
+        Assert.Equal("s1", Assert.Single(await store.Revocations.ReadRevocationsAsync(0, 10, CancellationToken.None)).SessionId);
+    }
+
+    [StoreFact]
     public async Task Keys_AddLoadRetireDelete()
     {
         await using var store = await CreateStoreAsync();
