@@ -32,6 +32,18 @@ public sealed partial class PostgresStore
     }, retry: true, cancellationToken);
 
     /// <inheritdoc />
+    public Task<int> PurgeAuditEventsAsync(DateTimeOffset before, int batchSize, CancellationToken cancellationToken) =>
+        RunAsync(connection => ExecuteAsync(connection,
+            "DELETE FROM audit_events WHERE id IN (SELECT id FROM audit_events ORDER BY id LIMIT $2) AND at < $1",
+            cancellationToken, before, batchSize), retry: true, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<int> PurgeRevocationsAsync(DateTimeOffset before, int batchSize, CancellationToken cancellationToken) =>
+        RunAsync(connection => ExecuteAsync(connection,
+            "DELETE FROM revocations WHERE cursor IN (SELECT cursor FROM revocations ORDER BY cursor LIMIT $2) AND at < $1 AND cursor < (SELECT max(cursor) FROM revocations)",
+            cancellationToken, before, batchSize), retry: true, cancellationToken);
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<Revocation>> ReadRevocationsAsync(long after, int limit, CancellationToken cancellationToken) => RunAsync<IReadOnlyList<Revocation>>(async connection =>
     {
         await using var command = Command(connection, "SELECT cursor, user_id, session_id, reason, at FROM revocations WHERE cursor > $1 ORDER BY cursor LIMIT $2", after, limit);

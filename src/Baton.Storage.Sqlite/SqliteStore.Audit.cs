@@ -34,6 +34,18 @@ public sealed partial class SqliteStore
     }, cancellationToken);
 
     /// <inheritdoc />
+    public Task<int> PurgeAuditEventsAsync(DateTimeOffset before, int batchSize, CancellationToken cancellationToken) =>
+        RunAsync(connection => Execute(connection,
+            "DELETE FROM audit_events WHERE id IN (SELECT id FROM audit_events ORDER BY id LIMIT $n) AND at < $before",
+            ("$before", before.ToUnixTimeMilliseconds()), ("$n", batchSize)), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<int> PurgeRevocationsAsync(DateTimeOffset before, int batchSize, CancellationToken cancellationToken) =>
+        RunAsync(connection => Execute(connection,
+            "DELETE FROM revocations WHERE cursor IN (SELECT cursor FROM revocations ORDER BY cursor LIMIT $n) AND at < $before AND cursor < (SELECT max(cursor) FROM revocations)",
+            ("$before", before.ToUnixTimeMilliseconds()), ("$n", batchSize)), cancellationToken);
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<Revocation>> ReadRevocationsAsync(long after, int limit, CancellationToken cancellationToken) => RunAsync<IReadOnlyList<Revocation>>(connection =>
     {
         using var command = Command(connection, "SELECT cursor, user_id, session_id, reason, at FROM revocations WHERE cursor > $after ORDER BY cursor LIMIT $n", ("$after", after), ("$n", limit));

@@ -15,4 +15,11 @@ public interface IRevocationLog
 
     /// <summary>The newest cursor, or 0 when the feed is empty.</summary>
     Task<long> LatestRevocationAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes those of the oldest <paramref name="batchSize"/> entries that are from before
+    /// <paramref name="before"/>, except the newest entry of all (it carries the feed's current
+    /// cursor, so cursors never appear to go back), and returns how many it deleted.
+    /// </summary>
+    Task<int> PurgeRevocationsAsync(DateTimeOffset before, int batchSize, CancellationToken cancellationToken);
 }

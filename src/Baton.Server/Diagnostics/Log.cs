@@ -29,6 +29,9 @@ internal static partial class Log
     [LoggerMessage(107, LogLevel.Warning, "User {UserId} deleted: {Count} sessions ended")]
     public static partial void UserDeleted(ILogger logger, string userId, int count);
 
+    [LoggerMessage(304, LogLevel.Information, "Retention sweep deleted {AuditEvents} audit events and {Revocations} revocation feed entries")]
+    public static partial void RetentionSwept(ILogger logger, long auditEvents, long revocations);
+
     [LoggerMessage(301, LogLevel.Information, "Generated {Purpose} signing key {Kid} ({Algorithm})")]
     public static partial void KeyGenerated(ILogger logger, string purpose, string kid, string algorithm);
 
@@ -40,6 +43,9 @@ internal static partial class Log
 
     [LoggerMessage(901, LogLevel.Warning, "Store unavailable while handling {Path}")]
     public static partial void StoreUnavailable(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(903, LogLevel.Warning, "The retention sweep could not reach the store; the next one tries again")]
+    public static partial void RetentionSweepFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(902, LogLevel.Error, "Unhandled error while handling {Path}")]
     public static partial void Unhandled(ILogger logger, string path, Exception exception);

@@ -35,6 +35,7 @@ internal static class BatonServerExtensions
         AddValidatedOptions<ApiKeyOptions, ApiKeyOptionsValidator>(services, ApiKeyOptions.SectionName);
         AddValidatedOptions<RateLimitOptions, RateLimitOptionsValidator>(services, RateLimitOptions.SectionName);
         AddValidatedOptions<HttpLimitOptions, HttpOptionsValidator>(services, HttpLimitOptions.SectionName);
+        AddValidatedOptions<RetentionOptions, RetentionOptionsValidator>(services, RetentionOptions.SectionName);
         services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.SectionName);
         services.AddOptions<StoreOptions>().BindConfiguration(StoreOptions.SectionName);
 
@@ -65,6 +66,8 @@ internal static class BatonServerExtensions
         });
         services.AddHostedService<StartupTasks>();
         services.AddHostedService<KeyRingRefresher>();
+        services.AddSingleton<RetentionSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<RetentionSweeper>());
         services.AddBatonOperations();
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {

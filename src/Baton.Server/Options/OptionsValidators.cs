@@ -56,6 +56,18 @@ internal sealed class EngineOptionsValidator : OptionsValidator<LedgerEngineOpti
     }
 }
 
+internal sealed class RetentionOptionsValidator : OptionsValidator<RetentionOptions>
+{
+    protected override void Check(RetentionOptions o, Action<bool, string> require)
+    {
+        const string s = RetentionOptions.SectionName;
+        require(o.AuditEvents >= TimeSpan.Zero, $"{s}:AuditEvents must not be negative (00:00:00 keeps audit events forever).");
+        require(o.Revocations >= TimeSpan.Zero, $"{s}:Revocations must not be negative.");
+        require(o.Interval >= TimeSpan.FromSeconds(1), $"{s}:Interval must be at least 1 second.");
+        require(o.BatchSize is >= 1 and <= 1_000_000, $"{s}:BatchSize must be between 1 and 1000000.");
+    }
+}
+
 internal sealed class AccountOptionsValidator : OptionsValidator<AccountOptions>
 {
     protected override void Check(AccountOptions o, Action<bool, string> require)

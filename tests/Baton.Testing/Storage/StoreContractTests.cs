@@ -250,6 +250,65 @@ public abstract class StoreContractTests
     }
 
     [StoreFact]
+    public async Task PurgeAuditEvents_DeletesOnlyEventsBeforeTheCutoff_OldestFirst_ABatchAtATime()
+    {
+        await using var store = await CreateStoreAsync();
+        // One login a day for five days, then two today.
+        var days = new[] { -10, -9, -8, -7, -6, 0, 0 };
+        for (var i = 0; i < days.Length; i++)
+        {
+            Assert.True(await store.Ledgers.TrySaveAsync(Write(Ledger.Empty($"u{i}"), "s1", Now.AddDays(days[i])), CancellationToken.None));
+        }
+
+        var cutoff = Now.AddDays(-7).AddHours(1);
+        var batches = new List<int>();
+        int deleted;
+        do
+        {
+            deleted = await store.Audit.PurgeAuditEventsAsync(cutoff, 3, CancellationToken.None);
+            batches.Add(deleted);
+        }
+        while (deleted > 0);
+
+        Assert.Equal([3, 1, 0], batches);
+        for (var i = 0; i < days.Length; i++)
+        {
+            var left = await store.Audit.ReadAsync($"u{i}", 10, CancellationToken.None);
+            Assert.Equal(days[i] > -7 ? 1 : 0, left.Count);
+        }
+    }
+
+    [StoreFact]
+    public async Task PurgeRevocations_KeepsTheNewestEntry_SoCursorsNeverGoBack()
+    {
+        await using var store = await CreateStoreAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            var user = $"u{i}";
+            Assert.True(await store.Ledgers.TrySaveAsync(Write(Ledger.Empty(user), "s1"), CancellationToken.None));
+            var ledger = await store.Ledgers.LoadAsync(user, CancellationToken.None);
+            var ended = new EndSession("s1", EndReason.Revoked).Apply(ledger, Now, Policy);
+            Assert.True(await store.Ledgers.TrySaveAsync(WriteOf(ledger, ended.Ledger, ended.Events), CancellationToken.None));
+        }
+
+        var latest = await store.Revocations.LatestRevocationAsync(CancellationToken.None);
+        Assert.Equal(0, await store.Revocations.PurgeRevocationsAsync(Now, 100, CancellationToken.None)); // nothing is from before Now
+
+        Assert.Equal(2, await store.Revocations.PurgeRevocationsAsync(Now.AddDays(1), 100, CancellationToken.None));
+
+        var left = Assert.Single(await store.Revocations.ReadRevocationsAsync(0, 10, CancellationToken.None));
+        Assert.Equal(latest, left.Cursor);
+        Assert.Equal(latest, await store.Revocations.LatestRevocationAsync(CancellationToken.None));
+        Assert.Equal(0, await store.Revocations.PurgeRevocationsAsync(Now.AddDays(1), 100, CancellationToken.None));
+        // The next entry continues above the purged ones.
+        Assert.True(await store.Ledgers.TrySaveAsync(Write(await store.Ledgers.LoadAsync("u0", CancellationToken.None), "s2"), CancellationToken.None));
+        var relogged = await store.Ledgers.LoadAsync("u0", CancellationToken.None);
+        var kicked = new EndSession("s2", EndReason.Kicked).Apply(relogged, Now, Policy);
+        Assert.True(await store.Ledgers.TrySaveAsync(WriteOf(relogged, kicked.Ledger, kicked.Events), CancellationToken.None));
+        Assert.True(await store.Revocations.LatestRevocationAsync(CancellationToken.None) > latest);
+    }
+
+    [StoreFact]
     public async Task Users_CreateAndFind_ByIdAndNormalizedUsername()
     {
         await using var store = await CreateStoreAsync();
@@ -424,18 +483,19 @@ public abstract class StoreContractTests
         Assert.Equal(1, (await other.Ledgers.LoadAsync("u1", CancellationToken.None)).Version);
     }
 
-    /// <summary>A write that logs in session <paramref name="sessionId"/> on top of <paramref name="ledger"/>.</summary>
-    protected static LedgerWrite Write(Ledger ledger, string sessionId)
+    /// <summary>A write that logs in session <paramref name="sessionId"/> on top of <paramref name="ledger"/>, at <paramref name="at"/> (default <see cref="Now"/>).</summary>
+    protected static LedgerWrite Write(Ledger ledger, string sessionId, DateTimeOffset? at = null)
     {
+        var when = at ?? Now;
         var change = new StartSession(sessionId, new Device("dev-" + sessionId, "web", "Browser"), sessionId + "-rt1", Audit.Client) { Roles = ["member"] }
-            .Apply(ledger, Now, Policy);
-        return WriteOf(ledger, change.Ledger, change.Events);
+            .Apply(ledger, when, Policy);
+        return WriteOf(ledger, change.Ledger, change.Events, when);
     }
 
-    protected static LedgerWrite WriteOf(Ledger before, Ledger after, ImmutableArray<LedgerEvent> events)
+    protected static LedgerWrite WriteOf(Ledger before, Ledger after, ImmutableArray<LedgerEvent> events, DateTimeOffset? at = null)
     {
         var next = after with { Version = before.Version + 1 };
-        return new LedgerWrite(next, before.Version, events, Audit, next.ExpiresAt(Policy));
+        return new LedgerWrite(next, before.Version, events, Audit with { At = at ?? Now }, next.ExpiresAt(Policy));
     }
 
     private static UserAccount User(string id, string username) =>

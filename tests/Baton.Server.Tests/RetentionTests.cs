@@ -1,0 +1,87 @@
+using System.Net;
+using Baton.Core.Audit;
+using Baton.Server.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Baton.Server.Tests;
+
+/// <summary>The retention sweep over the real store: old audit events and feed entries go, recent ones and the newest cursor stay.</summary>
+public sealed class RetentionTests(BatonFactory factory) : IClassFixture<BatonFactory>
+{
+    private static readonly Dictionary<string, string> AdminKey = new() { ["X-Api-Key"] = BatonFactory.AdminKey };
+    private readonly BatonApi _api = BatonApi.For(factory);
+
+    [Fact]
+    public async Task Sweep_DeletesWhatIsPastRetention_AndNothingYounger()
+    {
+        var (userId, username, _) = await _api.NewUserAsync(new { id = "laptop", type = "desktop" });
+        await _api.LoginAsync(username, device: new { id = "phone", type = "mobile" });
+        using (var kick = await _api.PostJsonAsync($"/v1/admin/users/{userId}/kick", null, headers: AdminKey))
+        {
+            Assert.Equal(HttpStatusCode.OK, kick.StatusCode);
+        }
+
+        var sweeper = factory.Services.GetRequiredService<RetentionSweeper>();
+        var audit = factory.Services.GetRequiredService<IAuditLog>();
+        var feed = factory.Services.GetRequiredService<IRevocationLog>();
+        var auditBefore = (await audit.ReadAsync(userId, 100, CancellationToken.None)).Count;
+        var latest = await feed.LatestRevocationAsync(CancellationToken.None);
+
+        // Inside every retention: nothing goes.
+        factory.Clock.Advance(TimeSpan.FromMinutes(10));
+        Assert.Equal(new RetentionSweep(0, 0), await sweeper.SweepAsync(CancellationToken.None));
+
+        // Past the feed's day, inside the audit's 90 days: the feed's older entry goes, the newest stays.
+        factory.Clock.Advance(TimeSpan.FromDays(2));
+        var feedSweep = await sweeper.SweepAsync(CancellationToken.None);
+        Assert.Equal(0, feedSweep.AuditEvents);
+        Assert.True(feedSweep.Revocations >= 1);
+        Assert.Equal(latest, Assert.Single(await feed.ReadRevocationsAsync(0, 100, CancellationToken.None)).Cursor);
+        Assert.Equal(auditBefore, (await audit.ReadAsync(userId, 100, CancellationToken.None)).Count);
+
+        // Past 90 days: the audit events go too.
+        factory.Clock.Advance(TimeSpan.FromDays(90));
+        var auditSweep = await sweeper.SweepAsync(CancellationToken.None);
+        Assert.True(auditSweep.AuditEvents >= auditBefore);
+        Assert.Empty(await audit.ReadAsync(userId, 100, CancellationToken.None));
+        Assert.Equal(latest, await feed.LatestRevocationAsync(CancellationToken.None));
+    }
+}
+
+/// <summary>Retention set below what the feed must keep, and audit kept forever.</summary>
+public sealed class ShortRetentionFactory : BatonFactory
+{
+    public ShortRetentionFactory()
+    {
+        Settings["Baton:Retention:Revocations"] = "00:00:00";
+        Settings["Baton:Retention:AuditEvents"] = "00:00:00";
+    }
+}
+
+public sealed class ShortRetentionTests(ShortRetentionFactory factory) : IClassFixture<ShortRetentionFactory>
+{
+    private readonly BatonApi _api = BatonApi.For(factory);
+
+    [Fact]
+    public async Task Sweep_KeepsFeedEntriesAsLongAsAccessTokensLive_AndAuditForeverWhenRetentionIsZero()
+    {
+        var (_, username, _) = await _api.NewUserAsync(new { id = "laptop", type = "desktop" });
+        var phone = await _api.LoginAsync(username, device: new { id = "phone", type = "mobile" });
+        await _api.LoginAsync(username, device: new { id = "tablet", type = "mobile" });
+        using (var logout = await _api.PostJsonAsync("/v1/auth/logout-all", null, phone.AccessToken))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
+        }
+
+        var sweeper = factory.Services.GetRequiredService<RetentionSweeper>();
+
+        // The access tokens of the ended sessions live 15 minutes (plus 30 s of skew): their entries stay.
+        factory.Clock.Advance(TimeSpan.FromMinutes(14));
+        Assert.Equal(new RetentionSweep(0, 0), await sweeper.SweepAsync(CancellationToken.None));
+
+        factory.Clock.Advance(TimeSpan.FromMinutes(2));
+        var swept = await sweeper.SweepAsync(CancellationToken.None);
+        Assert.Equal(0, swept.AuditEvents);
+        Assert.Equal(2, swept.Revocations); // three sessions ended; the newest entry stays
+    }
+}
