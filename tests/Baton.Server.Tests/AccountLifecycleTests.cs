@@ -1,5 +1,5 @@
 using System.Net;
-using System.Text.Json;
+using static Baton.Server.Tests.ApiKeyHeaders;
 
 namespace Baton.Server.Tests;
 
@@ -9,9 +9,6 @@ namespace Baton.Server.Tests;
 /// </summary>
 public sealed class AccountLifecycleTests(BatonFactory factory) : IClassFixture<BatonFactory>
 {
-    private static readonly Dictionary<string, string> AdminKey = new() { ["X-Api-Key"] = BatonFactory.AdminKey };
-    private static readonly Dictionary<string, string> IssueKey = new() { ["X-Api-Key"] = BatonFactory.IssueKey };
-    private static readonly Dictionary<string, string> IntrospectKey = new() { ["X-Api-Key"] = BatonFactory.IntrospectKey };
     private readonly BatonApi _api = BatonApi.For(factory);
 
     [Fact]
@@ -28,7 +25,7 @@ public sealed class AccountLifecycleTests(BatonFactory factory) : IClassFixture<
         await BatonApi.AssertProblemAsync(me, HttpStatusCode.Unauthorized, "session_ended", "account_locked");
         using var refresh = await _api.RefreshRawAsync(phone.RefreshToken);
         await BatonApi.AssertProblemAsync(refresh, HttpStatusCode.Unauthorized, "session_ended", "account_locked");
-        Assert.False((await IntrospectAsync(laptop.AccessToken)).GetProperty("active").GetBoolean());
+        Assert.False((await _api.IntrospectAsync(laptop.AccessToken)).GetProperty("active").GetBoolean());
     }
 
     [Fact]
@@ -178,16 +175,5 @@ public sealed class AccountLifecycleTests(BatonFactory factory) : IClassFixture<
         await BatonApi.AssertProblemAsync(unlockAttempt, HttpStatusCode.Forbidden, "forbidden", bearerChallenge: false);
         using var me = await _api.GetAsync("/v1/me", victim.AccessToken);
         Assert.Equal(HttpStatusCode.OK, me.StatusCode);
-    }
-
-    private async Task<JsonElement> IntrospectAsync(string token)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/oauth2/introspect")
-        {
-            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = token }),
-        };
-        using var response = await _api.SendAsync(request, headers: IntrospectKey);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return await BatonApi.JsonOf(response);
     }
 }

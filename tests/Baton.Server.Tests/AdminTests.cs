@@ -1,11 +1,10 @@
 using System.Net;
+using static Baton.Server.Tests.ApiKeyHeaders;
 
 namespace Baton.Server.Tests;
 
 public sealed class AdminTests(BatonFactory factory) : IClassFixture<BatonFactory>
 {
-    private static readonly Dictionary<string, string> AdminKey = new() { ["X-Api-Key"] = BatonFactory.AdminKey };
-    private static readonly Dictionary<string, string> IssueKey = new() { ["X-Api-Key"] = BatonFactory.IssueKey };
     private readonly BatonApi _api = BatonApi.For(factory);
 
     [Fact]

@@ -83,6 +83,18 @@ public sealed class BatonApi(HttpClient http)
         return Pair.Of(await JsonOf(response));
     }
 
+    /// <summary>RFC 7662 introspection of <paramref name="token"/> with the <c>tokens:introspect</c> key; asserts 200.</summary>
+    public async Task<JsonElement> IntrospectAsync(string token)
+    {
+        using var response = await SendAsync(Form("/oauth2/introspect", token), headers: ApiKeyHeaders.IntrospectKey);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await JsonOf(response);
+    }
+
+    /// <summary>A form POST with one <c>token</c> field (RFC 7662 and RFC 7009 requests).</summary>
+    public static HttpRequestMessage Form(string path, string token) =>
+        new(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = token }) };
+
     public async Task<string> AdminTokenAsync() => (await LoginAsync(BatonFactory.AdminUsername, BatonFactory.AdminPassword)).AccessToken;
 
     public static async Task<JsonElement> JsonOf(HttpResponseMessage response)

@@ -1,12 +1,12 @@
 using System.Net;
 using System.Text.Json;
+using static Baton.Server.Tests.ApiKeyHeaders;
 
 namespace Baton.Server.Tests;
 
 /// <summary>Manual rotation through the admin API, and SECURITY.md 37: tokens of the old kid keep working.</summary>
 public sealed class KeyRotationTests(BatonFactory factory) : IClassFixture<BatonFactory>
 {
-    private static readonly Dictionary<string, string> AdminKey = new() { ["X-Api-Key"] = BatonFactory.AdminKey };
     private readonly BatonApi _api = BatonApi.For(factory);
 
     [Fact]

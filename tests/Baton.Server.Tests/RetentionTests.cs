@@ -2,13 +2,13 @@ using System.Net;
 using Baton.Core.Audit;
 using Baton.Server.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using static Baton.Server.Tests.ApiKeyHeaders;
 
 namespace Baton.Server.Tests;
 
 /// <summary>The retention sweep over the real store: old audit events and feed entries go, recent ones and the newest cursor stay.</summary>
 public sealed class RetentionTests(BatonFactory factory) : IClassFixture<BatonFactory>
 {
-    private static readonly Dictionary<string, string> AdminKey = new() { ["X-Api-Key"] = BatonFactory.AdminKey };
     private readonly BatonApi _api = BatonApi.For(factory);
 
     [Fact]

@@ -1,12 +1,11 @@
 using System.Net;
 using System.Text.Json;
+using static Baton.Server.Tests.ApiKeyHeaders;
 
 namespace Baton.Server.Tests;
 
 public sealed class RevocationFeedTests(BatonFactory factory) : IClassFixture<BatonFactory>
 {
-    private static readonly Dictionary<string, string> IntrospectKey = new() { ["X-Api-Key"] = BatonFactory.IntrospectKey };
-    private static readonly Dictionary<string, string> AdminKey = new() { ["X-Api-Key"] = BatonFactory.AdminKey };
     private readonly BatonApi _api = BatonApi.For(factory);
 
     [Fact]

@@ -1,12 +1,12 @@
 using System.Net;
 using System.Text.Json;
+using static Baton.Server.Tests.ApiKeyHeaders;
 
 namespace Baton.Server.Tests;
 
 /// <summary>Discovery, JWKS, RFC 7662 introspection and RFC 7009 revocation.</summary>
 public sealed class StandardsTests(BatonFactory factory) : IClassFixture<BatonFactory>
 {
-    private static readonly Dictionary<string, string> IntrospectKey = new() { ["X-Api-Key"] = BatonFactory.IntrospectKey };
     private readonly BatonApi _api = BatonApi.For(factory);
 
     [Fact]
@@ -46,14 +46,14 @@ public sealed class StandardsTests(BatonFactory factory) : IClassFixture<BatonFa
     {
         var (userId, _, pair) = await _api.NewUserAsync();
 
-        var active = await IntrospectAsync(pair.AccessToken);
+        var active = await _api.IntrospectAsync(pair.AccessToken);
         Assert.True(active.GetProperty("active").GetBoolean());
         Assert.Equal(userId, active.GetProperty("sub").GetString());
         Assert.Equal(pair.SessionId, active.GetProperty("sid").GetString());
         Assert.Equal("access_token", active.GetProperty("token_type").GetString());
 
         using var logout = await _api.PostJsonAsync("/v1/auth/logout", null, pair.AccessToken);
-        var inactive = await IntrospectAsync(pair.AccessToken);
+        var inactive = await _api.IntrospectAsync(pair.AccessToken);
         Assert.False(inactive.GetProperty("active").GetBoolean());
         Assert.False(inactive.TryGetProperty("sub", out _));
     }
@@ -64,9 +64,9 @@ public sealed class StandardsTests(BatonFactory factory) : IClassFixture<BatonFa
         var (_, _, pair) = await _api.NewUserAsync();
         var rotated = await _api.RefreshAsync(pair.RefreshToken!);
 
-        Assert.True((await IntrospectAsync(rotated.RefreshToken!)).GetProperty("active").GetBoolean());
-        Assert.False((await IntrospectAsync(pair.RefreshToken!)).GetProperty("active").GetBoolean());
-        Assert.False((await IntrospectAsync("garbage")).GetProperty("active").GetBoolean());
+        Assert.True((await _api.IntrospectAsync(rotated.RefreshToken!)).GetProperty("active").GetBoolean());
+        Assert.False((await _api.IntrospectAsync(pair.RefreshToken!)).GetProperty("active").GetBoolean());
+        Assert.False((await _api.IntrospectAsync("garbage")).GetProperty("active").GetBoolean());
     }
 
     [Fact]
@@ -74,8 +74,8 @@ public sealed class StandardsTests(BatonFactory factory) : IClassFixture<BatonFa
     {
         var (_, _, pair) = await _api.NewUserAsync();
 
-        using var noKey = await _api.SendAsync(Form("/oauth2/introspect", pair.AccessToken));
-        using var wrongKey = await _api.SendAsync(Form("/oauth2/introspect", pair.AccessToken), headers: new Dictionary<string, string> { ["X-Api-Key"] = BatonFactory.AdminKey });
+        using var noKey = await _api.SendAsync(BatonApi.Form("/oauth2/introspect", pair.AccessToken));
+        using var wrongKey = await _api.SendAsync(BatonApi.Form("/oauth2/introspect", pair.AccessToken), headers: new Dictionary<string, string> { ["X-Api-Key"] = BatonFactory.AdminKey });
 
         Assert.Equal(HttpStatusCode.Unauthorized, noKey.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, wrongKey.StatusCode);
@@ -86,7 +86,7 @@ public sealed class StandardsTests(BatonFactory factory) : IClassFixture<BatonFa
     {
         var (_, _, pair) = await _api.NewUserAsync();
 
-        using var revoke = await _api.SendAsync(Form("/oauth2/revoke", pair.RefreshToken!));
+        using var revoke = await _api.SendAsync(BatonApi.Form("/oauth2/revoke", pair.RefreshToken!));
 
         Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
         using var me = await _api.GetAsync("/v1/me", pair.AccessToken);
@@ -98,18 +98,8 @@ public sealed class StandardsTests(BatonFactory factory) : IClassFixture<BatonFa
     [InlineData("")]
     public async Task Revoke_InvalidToken_Is200(string token)
     {
-        using var revoke = await _api.SendAsync(Form("/oauth2/revoke", token));
+        using var revoke = await _api.SendAsync(BatonApi.Form("/oauth2/revoke", token));
 
         Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
     }
-
-    private async Task<JsonElement> IntrospectAsync(string token)
-    {
-        using var response = await _api.SendAsync(Form("/oauth2/introspect", token), headers: IntrospectKey);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return await BatonApi.JsonOf(response);
-    }
-
-    private static HttpRequestMessage Form(string path, string token) =>
-        new(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = token }) };
 }
