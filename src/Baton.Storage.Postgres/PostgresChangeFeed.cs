@@ -51,7 +51,7 @@ public sealed class PostgresChangeFeed : IAsyncDisposable
     /// <summary>How many times the connection was lost after being established.</summary>
     public long Reconnects => Interlocked.Read(ref _reconnects);
 
-    /// <summary>How many notices arrived.</summary>
+    /// <summary>How many notices arrived and were applied to the cache.</summary>
     public long Notices => Interlocked.Read(ref _notices);
 
     /// <summary>Raised when any node appended to the revocation feed.</summary>
@@ -163,13 +163,15 @@ public sealed class PostgresChangeFeed : IAsyncDisposable
     {
         foreach (var line in payload.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
-            Interlocked.Increment(ref _notices);
-            NoticeCounter.Add(1);
             var separator = line.LastIndexOf(':');
             if (separator > 0 && long.TryParse(line.AsSpan(separator + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
             {
                 _cache.OnChanged(line[..separator], version);
             }
+
+            // Counted once applied, so that whoever sees the count has also seen the cache change.
+            Interlocked.Increment(ref _notices);
+            NoticeCounter.Add(1);
         }
     }
 }

@@ -32,16 +32,29 @@ public sealed partial class PostgresStore
     }, retry: true, cancellationToken);
 
     /// <inheritdoc />
-    public Task<int> PurgeAuditEventsAsync(DateTimeOffset before, int batchSize, CancellationToken cancellationToken) =>
-        RunAsync(connection => ExecuteAsync(connection,
-            "DELETE FROM audit_events WHERE id IN (SELECT id FROM audit_events ORDER BY id LIMIT $2) AND at < $1",
-            cancellationToken, before, batchSize), retry: true, cancellationToken);
+    public Task<PurgeBatch> PurgeAuditEventsAsync(DateTimeOffset before, long after, int batchSize, CancellationToken cancellationToken) =>
+        PurgeAsync("""
+            WITH batch AS (SELECT id, at FROM audit_events WHERE id > $2 ORDER BY id LIMIT $3),
+                 gone AS (DELETE FROM audit_events WHERE id IN (SELECT id FROM batch WHERE at < $1) RETURNING 1)
+            SELECT (SELECT count(*) FROM gone)::integer, (SELECT max(id) FROM batch)
+            """, before, after, batchSize, cancellationToken);
 
     /// <inheritdoc />
-    public Task<int> PurgeRevocationsAsync(DateTimeOffset before, int batchSize, CancellationToken cancellationToken) =>
-        RunAsync(connection => ExecuteAsync(connection,
-            "DELETE FROM revocations WHERE cursor IN (SELECT cursor FROM revocations ORDER BY cursor LIMIT $2) AND at < $1 AND cursor < (SELECT max(cursor) FROM revocations)",
-            cancellationToken, before, batchSize), retry: true, cancellationToken);
+    public Task<PurgeBatch> PurgeRevocationsAsync(DateTimeOffset before, long after, int batchSize, CancellationToken cancellationToken) =>
+        PurgeAsync("""
+            WITH batch AS (SELECT cursor, at FROM revocations WHERE cursor > $2 ORDER BY cursor LIMIT $3),
+                 gone AS (DELETE FROM revocations WHERE cursor IN (
+                     SELECT cursor FROM batch WHERE at < $1 AND cursor < (SELECT max(cursor) FROM revocations)) RETURNING 1)
+            SELECT (SELECT count(*) FROM gone)::integer, (SELECT max(cursor) FROM batch)
+            """, before, after, batchSize, cancellationToken);
+
+    private Task<PurgeBatch> PurgeAsync(string sql, DateTimeOffset before, long after, int batchSize, CancellationToken cancellationToken) => RunAsync(async connection =>
+    {
+        await using var command = Command(connection, sql, before, after, batchSize);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return new PurgeBatch(reader.GetInt32(0), reader.IsDBNull(1) ? after : reader.GetInt64(1));
+    }, retry: true, cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<Revocation>> ReadRevocationsAsync(long after, int limit, CancellationToken cancellationToken) => RunAsync<IReadOnlyList<Revocation>>(async connection =>

@@ -59,6 +59,7 @@ public sealed partial class PostgresStore : ILedgerStore, IUserStore, IAuditLog,
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly ChangeNotices _notices;
+    private readonly long _idleInTransactionTimeout;
 
     /// <summary>Creates the store on its own connection pool.</summary>
     public PostgresStore(PostgresStoreOptions options)
@@ -67,13 +68,14 @@ public sealed partial class PostgresStore : ILedgerStore, IUserStore, IAuditLog,
         var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
         var settings = builder.ConnectionStringBuilder;
         settings.CommandTimeout = Math.Max(1, (int)Math.Ceiling(options.CommandTimeout.TotalSeconds));
+        _idleInTransactionTimeout = settings.CommandTimeout * 1000L; // milliseconds
         if (settings.MaxAutoPrepare == 0)
         {
             settings.MaxAutoPrepare = 32; // every statement here is hot; prepared once per physical connection
         }
 
-        // Baton's pooled connections never change session state (no SET, no LISTEN, only
-        // transaction-scoped advisory locks), so the reset Npgsql sends when a connection goes back
+        // Baton's pooled connections never change session state (no LISTEN, only transaction-scoped
+        // SET LOCAL and advisory locks), so the reset Npgsql sends when a connection goes back
         // to the pool (RESET ALL, UNLISTEN *, ... parsed and run on every checkout) is pure cost.
         settings.NoResetOnClose = true;
         settings.ApplicationName ??= "baton";
@@ -149,27 +151,34 @@ public sealed partial class PostgresStore : ILedgerStore, IUserStore, IAuditLog,
     }
 
     /// <summary>
-    /// A write that appends to the revocation feed takes the feed's lock first, inside one
-    /// transaction sent as one batch (still one round trip), so feed cursors follow commit order.
+    /// A write that ends sessions appends to the revocation feed under the feed's lock, so feed
+    /// cursors follow commit order. Locks are taken in one order everywhere, the user's row and
+    /// then the feed's, so this write and <see cref="WriteExclusiveAsync"/> cannot deadlock. One
+    /// transaction, sent as one batch: still one round trip.
     /// </summary>
     private static async Task<bool> SaveEndingSessionsAsync(NpgsqlConnection connection, LedgerWrite write, System.Collections.Immutable.ImmutableArray<LedgerEvent> events, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection);
         batch.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+        batch.BatchCommands.Add(Parameterized("SELECT 1 FROM ledgers WHERE user_id = $1 AND version = $2 FOR NO KEY UPDATE", write.Ledger.UserId, write.ExpectedVersion));
         batch.BatchCommands.Add(RevocationLock());
         AddSave(batch, write, events, endsSessions: true);
         batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false); // past the lock's row
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false); // past the row lock
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false); // past the feed lock
         return await ReadSavedAsync(reader, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     /// <remarks>
-    /// Three round trips in one transaction: the locks and the load, the write, the commit. The
-    /// revocation feed's lock is taken before the row's, the order every write that ends sessions
-    /// takes them in, so this write and those cannot deadlock; it is held for as long as the row's,
-    /// which serializes these writes cluster-wide, and is why they are only the fallback.
+    /// Two round trips: <c>BEGIN</c> and the load with the user's row locked; then the write and
+    /// <c>COMMIT</c> (after the revocation feed's lock when the write ends sessions, the order
+    /// <see cref="SaveEndingSessionsAsync"/> takes them in). Only this user's row is held while
+    /// <paramref name="decide"/> runs on this node; the feed's lock, which every node's
+    /// session-ending writes share, is held only while the final batch runs on the server. A node
+    /// that stalls while holding the row loses its session after the command timeout
+    /// (<c>idle_in_transaction_session_timeout</c>), which lets the row go.
     /// </remarks>
     public Task<bool> WriteExclusiveAsync(string userId, Func<Ledger, LedgerWrite?> decide, CancellationToken cancellationToken)
     {
@@ -177,44 +186,84 @@ public sealed partial class PostgresStore : ILedgerStore, IUserStore, IAuditLog,
         ArgumentNullException.ThrowIfNull(decide);
         return RunAsync(async connection =>
         {
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            Ledger ledger;
-            await using (var load = new NpgsqlBatch(connection, transaction))
+            var finished = false;
+            try
             {
-                load.BatchCommands.Add(RevocationLock());
-                var select = new NpgsqlBatchCommand("SELECT version, document FROM ledgers WHERE user_id = $1 FOR UPDATE");
-                select.Parameters.Add(new NpgsqlParameter { Value = userId });
-                load.BatchCommands.Add(select);
-                await using var reader = await load.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false); // past the lock's row
-                ledger = await ReadLedgerAsync(reader, userId, cancellationToken).ConfigureAwait(false);
-            }
-
-            if (decide(ledger) is not { } write)
-            {
-                return true; // nothing to write: the transaction rolls back on dispose
-            }
-
-            var events = write.Events.IsDefault ? [] : write.Events;
-            var endsSessions = events.Any(e => e.Kind == LedgerEventKind.SessionEnded);
-            await using (var save = new NpgsqlBatch(connection, transaction))
-            {
-                AddSave(save, write, events, endsSessions);
-                await using var reader = await save.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                if (!await ReadSavedAsync(reader, cancellationToken).ConfigureAwait(false))
+                Ledger ledger;
+                await using (var load = new NpgsqlBatch(connection))
                 {
-                    return false; // only an insert can miss: another writer created the ledger first
+                    load.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+                    load.BatchCommands.Add(new NpgsqlBatchCommand($"SET LOCAL idle_in_transaction_session_timeout = {_idleInTransactionTimeout}"));
+                    load.BatchCommands.Add(Parameterized("SELECT version, document FROM ledgers WHERE user_id = $1 FOR NO KEY UPDATE", userId));
+                    await using var reader = await load.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                    ledger = await ReadLedgerAsync(reader, userId, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (decide(ledger) is not { } write)
+                {
+                    return true; // nothing to write: rolled back below
+                }
+
+                var events = write.Events.IsDefault ? [] : write.Events;
+                var endsSessions = events.Any(e => e.Kind == LedgerEventKind.SessionEnded);
+                bool saved;
+                await using (var save = new NpgsqlBatch(connection))
+                {
+                    if (endsSessions)
+                    {
+                        save.BatchCommands.Add(RevocationLock());
+                    }
+
+                    AddSave(save, write, events, endsSessions);
+                    save.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+                    await using var reader = await save.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                    if (endsSessions)
+                    {
+                        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false); // past the feed lock
+                    }
+
+                    saved = await ReadSavedAsync(reader, cancellationToken).ConfigureAwait(false);
+                    finished = true;
+                }
+
+                if (saved && !endsSessions)
+                {
+                    _notices.Publish(write.Ledger.UserId, write.Ledger.Version);
+                }
+
+                return saved; // unsaved only when an insert missed: another writer created the ledger first
+            }
+            finally
+            {
+                if (!finished)
+                {
+                    await RollBackAsync(connection).ConfigureAwait(false);
                 }
             }
-
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            if (!endsSessions)
-            {
-                _notices.Publish(write.Ledger.UserId, write.Ledger.Version);
-            }
-
-            return true;
         }, retry: false, cancellationToken);
+    }
+
+    /// <summary>Ends a transaction this store began by hand; a connection too broken for that is discarded by the pool anyway.</summary>
+    private static async Task RollBackAsync(NpgsqlConnection connection)
+    {
+        try
+        {
+            await ExecuteAsync(connection, "ROLLBACK", CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        {
+        }
+    }
+
+    private static NpgsqlBatchCommand Parameterized(string sql, params object[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        return command;
     }
 
     private static string SaveSql(LedgerWrite write, bool endsSessions) =>
@@ -236,12 +285,8 @@ public sealed partial class PostgresStore : ILedgerStore, IUserStore, IAuditLog,
         }
     }
 
-    private static NpgsqlBatchCommand RevocationLock()
-    {
-        var command = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock($1)");
-        command.Parameters.Add(new NpgsqlParameter { Value = PostgresMigrations.RevocationLockKey });
-        return command;
-    }
+    private static NpgsqlBatchCommand RevocationLock() =>
+        Parameterized("SELECT pg_advisory_xact_lock($1)", PostgresMigrations.RevocationLockKey);
 
     /// <summary>Whether the save statement wrote (it returns a row only then), reading past the rest of the batch.</summary>
     private static async Task<bool> ReadSavedAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)

@@ -34,16 +34,30 @@ public sealed partial class SqliteStore
     }, cancellationToken);
 
     /// <inheritdoc />
-    public Task<int> PurgeAuditEventsAsync(DateTimeOffset before, int batchSize, CancellationToken cancellationToken) =>
-        RunAsync(connection => Execute(connection,
-            "DELETE FROM audit_events WHERE id IN (SELECT id FROM audit_events ORDER BY id LIMIT $n) AND at < $before",
-            ("$before", before.ToUnixTimeMilliseconds()), ("$n", batchSize)), cancellationToken);
+    public Task<PurgeBatch> PurgeAuditEventsAsync(DateTimeOffset before, long after, int batchSize, CancellationToken cancellationToken) =>
+        PurgeAsync("audit_events", "id", keepNewest: false, before, after, batchSize, cancellationToken);
 
     /// <inheritdoc />
-    public Task<int> PurgeRevocationsAsync(DateTimeOffset before, int batchSize, CancellationToken cancellationToken) =>
-        RunAsync(connection => Execute(connection,
-            "DELETE FROM revocations WHERE cursor IN (SELECT cursor FROM revocations ORDER BY cursor LIMIT $n) AND at < $before AND cursor < (SELECT max(cursor) FROM revocations)",
-            ("$before", before.ToUnixTimeMilliseconds()), ("$n", batchSize)), cancellationToken);
+    public Task<PurgeBatch> PurgeRevocationsAsync(DateTimeOffset before, long after, int batchSize, CancellationToken cancellationToken) =>
+        PurgeAsync("revocations", "cursor", keepNewest: true, before, after, batchSize, cancellationToken);
+
+    /// <summary>One purge batch of <paramref name="table"/> by its key <paramref name="key"/>, in one transaction.</summary>
+    private Task<PurgeBatch> PurgeAsync(string table, string key, bool keepNewest, DateTimeOffset before, long after, int batchSize, CancellationToken cancellationToken) =>
+        RunAsync(connection =>
+        {
+            using var transaction = connection.BeginTransaction(deferred: false);
+            using var last = Command(connection, $"SELECT max({key}) FROM (SELECT {key} FROM {table} WHERE {key} > $after ORDER BY {key} LIMIT $n)", ("$after", after), ("$n", batchSize));
+            if (last.ExecuteScalar() is not long next)
+            {
+                return new PurgeBatch(0, after);
+            }
+
+            var deleted = Execute(connection,
+                $"DELETE FROM {table} WHERE {key} > $after AND {key} <= $last AND at < $before" + (keepNewest ? $" AND {key} < (SELECT max({key}) FROM {table})" : ""),
+                ("$after", after), ("$last", next), ("$before", before.ToUnixTimeMilliseconds()));
+            transaction.Commit();
+            return new PurgeBatch(deleted, next);
+        }, cancellationToken);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<Revocation>> ReadRevocationsAsync(long after, int limit, CancellationToken cancellationToken) => RunAsync<IReadOnlyList<Revocation>>(connection =>

@@ -1,4 +1,6 @@
 using System.Net;
+using Baton.Core.Users;
+using Microsoft.Extensions.DependencyInjection;
 using static Baton.Server.Tests.ApiKeyHeaders;
 
 namespace Baton.Server.Tests;
@@ -48,7 +50,7 @@ public sealed class AccountLifecycleTests(BatonFactory factory) : IClassFixture<
     }
 
     [Fact]
-    public async Task LockedUser_WrongPassword_StillCountsAsAFailure_AndRevealsNothing()
+    public async Task LockedUser_RightAndWrongPassword_GetTheSameAnswer_AndCountNothing()
     {
         var (userId, username, _) = await _api.NewUserAsync();
         using (var locked = await _api.PostJsonAsync($"/v1/admin/users/{userId}/lock", null, headers: AdminKey))
@@ -56,10 +58,21 @@ public sealed class AccountLifecycleTests(BatonFactory factory) : IClassFixture<
             Assert.Equal(HttpStatusCode.OK, locked.StatusCode);
         }
 
-        // The lock is checked after the password, so a guesser cannot tell a locked account from a wrong guess.
-        using var wrong = await _api.LoginRawAsync(username, password: "not the password");
+        // A guesser must not learn from a locked account whether a guess was right.
+        for (var i = 0; i < 12; i++)
+        {
+            using var wrong = await _api.LoginRawAsync(username, password: "not the password");
+            await BatonApi.AssertProblemAsync(wrong, HttpStatusCode.Forbidden, "account_locked", bearerChallenge: false);
+            Assert.False(wrong.Headers.Contains("Retry-After"));
+        }
 
-        await BatonApi.AssertProblemAsync(wrong, HttpStatusCode.Unauthorized, "invalid_credentials", bearerChallenge: false);
+        using var right = await _api.LoginRawAsync(username);
+        await BatonApi.AssertProblemAsync(right, HttpStatusCode.Forbidden, "account_locked", bearerChallenge: false);
+
+        // Twelve wrong guesses while locked did not count (ten would have started a lockout).
+        var account = await factory.Services.GetRequiredService<IUserStore>().FindByIdAsync(userId, CancellationToken.None);
+        Assert.Equal(0, account!.FailedLoginCount);
+        Assert.Null(account.LockedUntil);
     }
 
     [Fact]
@@ -157,6 +170,23 @@ public sealed class AccountLifecycleTests(BatonFactory factory) : IClassFixture<
         }
 
         using var issued = await _api.PostJsonAsync("/v1/sessions", new { user_id = user }, headers: IssueKey);
+        Assert.Equal(HttpStatusCode.OK, issued.StatusCode);
+    }
+
+    [Fact]
+    public async Task LockUnlockDelete_UnknownUser_IsNotFound_AndLeavesNothingBehind()
+    {
+        const string typo = "no-such-user-id";
+
+        using var lockAttempt = await _api.PostJsonAsync($"/v1/admin/users/{typo}/lock", null, headers: AdminKey);
+        using var unlockAttempt = await _api.PostJsonAsync($"/v1/admin/users/{typo}/unlock", null, headers: AdminKey);
+        using var deleteAttempt = await _api.DeleteAsync($"/v1/admin/users/{typo}", headers: AdminKey);
+
+        await BatonApi.AssertProblemAsync(lockAttempt, HttpStatusCode.NotFound, "not_found", bearerChallenge: false);
+        await BatonApi.AssertProblemAsync(unlockAttempt, HttpStatusCode.NotFound, "not_found", bearerChallenge: false);
+        await BatonApi.AssertProblemAsync(deleteAttempt, HttpStatusCode.NotFound, "not_found", bearerChallenge: false);
+        // No closed ledger was left behind: a trusted backend can still start a session for that id.
+        using var issued = await _api.PostJsonAsync("/v1/sessions", new { user_id = typo }, headers: IssueKey);
         Assert.Equal(HttpStatusCode.OK, issued.StatusCode);
     }
 

@@ -50,6 +50,38 @@ public sealed class ExclusiveWriteTests
     }
 
     [PostgresFact]
+    public async Task WhileDeciding_OtherUsersSessionEndingWrites_DoNotWait()
+    {
+        var connection = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
+        await using var a = await TestDatabase.OpenStoreAsync(connection);
+        await using var b = await TestDatabase.OpenStoreAsync(connection);
+        Assert.True(await a.TrySaveAsync(Writes.Login(Ledger.Empty("held"), "s1"), CancellationToken.None));
+        Assert.True(await b.TrySaveAsync(Writes.Login(Ledger.Empty("other"), "s1"), CancellationToken.None));
+        var deciding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var decide = new SemaphoreSlim(0);
+
+        // The held user's decision will end a session, so its write takes the revocation feed's lock too.
+        var exclusive = Task.Run(() => a.WriteExclusiveAsync("held", ledger =>
+        {
+            deciding.SetResult();
+            Assert.True(decide.Wait(TimeSpan.FromSeconds(30)), "The test never let the decision finish.");
+            return Writes.EndAll(ledger, EndReason.Kicked);
+        }, CancellationToken.None));
+        await deciding.Task;
+
+        // The feed's lock is shared by every user's session-ending writes: it must not be held
+        // while one node decides, or a slow node would stall kicks and logouts cluster-wide.
+        var other = await b.LoadAsync("other", CancellationToken.None);
+        Assert.True(await b.TrySaveAsync(Writes.EndAll(other, EndReason.Kicked), CancellationToken.None));
+        Assert.False(exclusive.IsCompleted);
+
+        decide.Release();
+        Assert.True(await exclusive);
+        var feed = await b.ReadRevocationsAsync(0, 10, CancellationToken.None);
+        Assert.Equal(["other", "held"], feed.Select(r => r.UserId));
+    }
+
+    [PostgresFact]
     public async Task OnANewUser_AnotherNodesInsertFirst_ReturnsFalseAndWritesNothing()
     {
         var connection = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();

@@ -24,7 +24,6 @@ internal static class Writes
     private static LedgerWrite WriteOf<TOutcome>(Ledger ledger, LedgerCommand<TOutcome> command, DateTimeOffset at)
     {
         var change = command.Apply(ledger, at, Policy);
-        var next = change.Ledger with { Version = ledger.Version + 1 };
-        return new LedgerWrite(next, ledger.Version, change.Events, new AuditContext(ClientInfo.None, "test", at), next.ExpiresAt(Policy));
+        return LedgerWrite.Of(ledger, change.Ledger, change.Events, new AuditContext(ClientInfo.None, "test", at), Policy);
     }
 }

@@ -7,9 +7,10 @@ public interface IAuditLog
     Task<IReadOnlyList<AuditEntry>> ReadAsync(string userId, int limit, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Deletes those of the oldest <paramref name="batchSize"/> events (in write order) that
-    /// happened before <paramref name="before"/>, and returns how many it deleted. Working from the
-    /// oldest end keeps each call cheap without an index on time; a retention job calls it until it returns 0.
+    /// One batch of a retention purge: of the <paramref name="batchSize"/> events written next
+    /// after position <paramref name="after"/> (0 at the start), deletes those that happened before
+    /// <paramref name="before"/>. Events are taken in write order, which follows time, so a purge
+    /// needs no index on time: it goes on from <see cref="PurgeBatch.Next"/> until a batch deletes nothing.
     /// </summary>
-    Task<int> PurgeAuditEventsAsync(DateTimeOffset before, int batchSize, CancellationToken cancellationToken);
+    Task<PurgeBatch> PurgeAuditEventsAsync(DateTimeOffset before, long after, int batchSize, CancellationToken cancellationToken);
 }

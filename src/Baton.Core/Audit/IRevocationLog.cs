@@ -17,9 +17,9 @@ public interface IRevocationLog
     Task<long> LatestRevocationAsync(CancellationToken cancellationToken);
 
     /// <summary>
-    /// Deletes those of the oldest <paramref name="batchSize"/> entries that are from before
-    /// <paramref name="before"/>, except the newest entry of all (it carries the feed's current
-    /// cursor, so cursors never appear to go back), and returns how many it deleted.
+    /// One batch of a retention purge, as <see cref="IAuditLog.PurgeAuditEventsAsync"/> (positions
+    /// are cursors), except that the newest entry of all is never deleted: it carries the feed's
+    /// current cursor, so cursors never appear to go back.
     /// </summary>
-    Task<int> PurgeRevocationsAsync(DateTimeOffset before, int batchSize, CancellationToken cancellationToken);
+    Task<PurgeBatch> PurgeRevocationsAsync(DateTimeOffset before, long after, int batchSize, CancellationToken cancellationToken);
 }

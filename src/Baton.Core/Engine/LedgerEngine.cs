@@ -144,11 +144,8 @@ public sealed class LedgerEngine
         return write is null ? new Decided<TOutcome>(change.Outcome, held!) : Commit(write, change);
     }
 
-    private LedgerWrite WriteOf<TOutcome>(Ledger ledger, LedgerChange<TOutcome> change, ClientInfo client, DateTimeOffset now)
-    {
-        var next = change.Ledger with { Version = ledger.Version + 1 };
-        return new LedgerWrite(next, ledger.Version, change.Events, new AuditContext(client, _options.NodeName, now), next.ExpiresAt(Policy));
-    }
+    private LedgerWrite WriteOf<TOutcome>(Ledger ledger, LedgerChange<TOutcome> change, ClientInfo client, DateTimeOffset now) =>
+        LedgerWrite.Of(ledger, change.Ledger, change.Events, new AuditContext(client, _options.NodeName, now), Policy);
 
     private Decided<TOutcome> Commit<TOutcome>(LedgerWrite write, LedgerChange<TOutcome> change)
     {

@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace Baton.Core.Ledgers;
 
 /// <summary>
@@ -18,21 +16,13 @@ public sealed record CloseLedger(EndReason Reason) : LedgerCommand<EndAllSession
     private protected override EndAllSessionsOutcome Decide(LedgerDraft draft)
     {
         var reason = draft.ClosedFor == EndReason.AccountDeleted ? EndReason.AccountDeleted : Reason;
-        var ended = ImmutableArray.CreateBuilder<Session>();
-        for (var i = 0; i < draft.Sessions.Count; i++)
-        {
-            if (draft.Sessions[i].State == SessionState.Active)
-            {
-                ended.Add(draft.End(i, reason));
-            }
-        }
-
+        var ended = draft.EndAllActive(reason);
         if (draft.ClosedFor != reason)
         {
             draft.SetClosedFor(reason);
         }
 
-        return new EndAllSessionsOutcome(ended.ToImmutable());
+        return new EndAllSessionsOutcome(ended);
     }
 }
 

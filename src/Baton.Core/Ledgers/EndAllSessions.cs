@@ -7,20 +7,8 @@ namespace Baton.Core.Ledgers;
 /// <param name="ExceptSessionId">A session to keep (the one that changed the password), or null.</param>
 public sealed record EndAllSessions(EndReason Reason, string? ExceptSessionId = null) : LedgerCommand<EndAllSessionsOutcome>
 {
-    private protected override EndAllSessionsOutcome Decide(LedgerDraft draft)
-    {
-        var ended = ImmutableArray.CreateBuilder<Session>();
-        for (var i = 0; i < draft.Sessions.Count; i++)
-        {
-            var session = draft.Sessions[i];
-            if (session.State == SessionState.Active && !string.Equals(session.Id, ExceptSessionId, StringComparison.Ordinal))
-            {
-                ended.Add(draft.End(i, Reason));
-            }
-        }
-
-        return new EndAllSessionsOutcome(ended.ToImmutable());
-    }
+    private protected override EndAllSessionsOutcome Decide(LedgerDraft draft) =>
+        new(draft.EndAllActive(Reason, ExceptSessionId));
 }
 
 /// <summary>The sessions that <see cref="EndAllSessions"/> ended (empty when none were active).</summary>

@@ -94,6 +94,21 @@ internal sealed class LedgerDraft(Ledger original, DateTimeOffset now, SessionPo
         return ended;
     }
 
+    /// <summary>Ends every active session with <paramref name="reason"/>, except <paramref name="exceptSessionId"/>; returns them as ended.</summary>
+    public ImmutableArray<Session> EndAllActive(EndReason reason, string? exceptSessionId = null)
+    {
+        var ended = ImmutableArray.CreateBuilder<Session>();
+        for (var i = 0; i < _sessions.Count; i++)
+        {
+            if (_sessions[i].State == SessionState.Active && !string.Equals(_sessions[i].Id, exceptSessionId, StringComparison.Ordinal))
+            {
+                ended.Add(End(i, reason));
+            }
+        }
+
+        return ended.ToImmutable();
+    }
+
     /// <summary>Ends expired sessions and forgets ended ones past their retention or over the cap.</summary>
     public void Housekeep()
     {

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Baton.Core;
+using Baton.Core.Engine;
 using Baton.Core.Users;
 using Baton.Server.Options;
 using Microsoft.AspNetCore.Identity;
@@ -12,6 +13,7 @@ internal sealed class AccountService(
     IUserStore users,
     IPasswordHasher<UserAccount> hasher,
     IOptions<AccountOptions> options,
+    LedgerEngine engine,
     TimeProvider time)
 {
     private static readonly UserAccount Nobody = new("", "", "", null, [], "", 0, null, DateTimeOffset.UnixEpoch);
@@ -53,6 +55,20 @@ internal sealed class AccountService(
             return PasswordCheck.Failed(ErrorCode.AccountLocked, user.LockedUntil - now);
         }
 
+        // An administrator's lock (kept in the ledger, Ledger.ClosedFor) gets the same answer
+        // whether the password was right or not, and counts nothing either way: a guesser learns
+        // nothing from it, and the account's failure count is left as the lock found it.
+        var ledger = await engine.ReadAsync(user.Id, cancellationToken);
+        if (!ledger.Succeeded)
+        {
+            return PasswordCheck.Failed(ErrorCode.Unavailable);
+        }
+
+        if (ledger.Outcome.ClosedFor is not null)
+        {
+            return PasswordCheck.Failed(ErrorCode.AccountLocked);
+        }
+
         if (verdict == PasswordVerificationResult.Failed)
         {
             var settings = options.Value;
@@ -70,6 +86,10 @@ internal sealed class AccountService(
 
         return new PasswordCheck(user, null, null);
     }
+
+    /// <summary>Whether an account with this id exists.</summary>
+    public async Task<bool> ExistsAsync(string userId, CancellationToken cancellationToken) =>
+        await users.FindByIdAsync(userId, cancellationToken) is not null;
 
     /// <summary>Ends a lockout from failed logins early (an administrator's unlock).</summary>
     public Task ClearLockoutAsync(string userId, CancellationToken cancellationToken) => users.ClearLockoutAsync(userId, cancellationToken);

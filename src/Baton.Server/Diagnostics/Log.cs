@@ -44,7 +44,7 @@ internal static partial class Log
     [LoggerMessage(901, LogLevel.Warning, "Store unavailable while handling {Path}")]
     public static partial void StoreUnavailable(ILogger logger, string path, Exception exception);
 
-    [LoggerMessage(903, LogLevel.Warning, "The retention sweep could not reach the store; the next one tries again")]
+    [LoggerMessage(903, LogLevel.Warning, "The retention sweep failed; the next one tries again")]
     public static partial void RetentionSweepFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(902, LogLevel.Error, "Unhandled error while handling {Path}")]

@@ -61,8 +61,13 @@ internal static class AdminApi
     /// Locks the user out: ends every session (reason <c>account_locked</c>) and refuses logins
     /// and trusted-backend sessions until unlocked. Works for users without an account too.
     /// </summary>
-    public static async Task<Results<Ok<KickResult>, ProblemHttpResult>> Lock(string userId, HttpContext context, SessionService sessions, ILoggerFactory loggers, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<KickResult>, ProblemHttpResult>> Lock(string userId, HttpContext context, SessionService sessions, AccountService accounts, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
+        if (await UnknownUserAsync(userId, sessions, accounts, cancellationToken) is { } unknown)
+        {
+            return unknown;
+        }
+
         var result = await sessions.CloseAsync(userId, EndReason.AccountLocked, BearerAuthenticationHandler.ClientInfoOf(context), cancellationToken);
         if (!result.Succeeded)
         {
@@ -76,6 +81,11 @@ internal static class AdminApi
     /// <summary>Lets the user sign in again, and ends a lockout from failed logins early. A deleted user stays deleted (404).</summary>
     public static async Task<Results<NoContent, ProblemHttpResult>> Unlock(string userId, HttpContext context, SessionService sessions, AccountService accounts, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
+        if (await UnknownUserAsync(userId, sessions, accounts, cancellationToken) is { } unknown)
+        {
+            return unknown;
+        }
+
         var result = await sessions.ReopenAsync(userId, BearerAuthenticationHandler.ClientInfoOf(context), cancellationToken);
         if (!result.Succeeded)
         {
@@ -98,6 +108,11 @@ internal static class AdminApi
     /// </summary>
     public static async Task<Results<NoContent, ProblemHttpResult>> Delete(string userId, HttpContext context, SessionService sessions, AccountService accounts, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
+        if (await UnknownUserAsync(userId, sessions, accounts, cancellationToken) is { } unknown)
+        {
+            return unknown;
+        }
+
         // The ledger first: if the account went first and the ledger write then failed, sessions
         // would outlive the account; this way a failure leaves a closed ledger and a retry finishes.
         var result = await sessions.CloseAsync(userId, EndReason.AccountDeleted, BearerAuthenticationHandler.ClientInfoOf(context), cancellationToken);
@@ -109,6 +124,22 @@ internal static class AdminApi
         await accounts.DeleteAsync(userId, cancellationToken);
         Log.UserDeleted(loggers.CreateLogger(Log.Category), userId, result.Outcome.Ended.Length);
         return TypedResults.NoContent();
+    }
+
+    /// <summary>
+    /// 404 for a user id Baton has never seen (no account, no ledger), 503 when that cannot be
+    /// told; null for a known user. Locking or deleting a mistyped id would otherwise leave a
+    /// closed ledger behind that refuses sessions for that id forever.
+    /// </summary>
+    private static async Task<ProblemHttpResult?> UnknownUserAsync(string userId, SessionService sessions, AccountService accounts, CancellationToken cancellationToken)
+    {
+        var ledger = await sessions.Engine.ReadAsync(userId, cancellationToken);
+        if (!ledger.Succeeded)
+        {
+            return ApiProblem.Of(ErrorCode.Unavailable);
+        }
+
+        return ledger.Outcome.Version > 0 || await accounts.ExistsAsync(userId, cancellationToken) ? null : ApiProblem.NotFound("No such user.");
     }
 }
 

@@ -1,4 +1,3 @@
-using Baton.Core.Engine;
 using Baton.Core.Tokens;
 using Microsoft.Extensions.Options;
 
@@ -20,9 +19,11 @@ internal sealed class KeyRingRefresher(SigningKeys keys, IOptions<TokenOptions> 
                 await keys.ReloadAsync(stoppingToken);
                 await keys.MaintainAsync(stoppingToken);
             }
-            catch (StoreUnavailableException e)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
-                Log.KeyRingReloadFailed(logger, e); // keep the current ring; the next tick tries again
+                // Keep the current ring; the next tick tries again. An exception escaping a
+                // BackgroundService would stop the whole host.
+                Log.KeyRingReloadFailed(logger, e);
             }
         }
     }

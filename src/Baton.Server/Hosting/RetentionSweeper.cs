@@ -1,5 +1,4 @@
 using Baton.Core.Audit;
-using Baton.Core.Engine;
 using Baton.Core.Tokens;
 using Baton.Server.Diagnostics;
 using Baton.Server.Options;
@@ -9,8 +8,9 @@ namespace Baton.Server.Hosting;
 
 /// <summary>
 /// Deletes audit events and revocation feed entries past their retention, on every node on a
-/// schedule (<see cref="RetentionOptions"/>). Every node may sweep at the same time: a delete of
-/// rows another node already deleted deletes nothing.
+/// schedule (<see cref="RetentionOptions"/>): first a few minutes after start-up (so that nodes
+/// restarted more often than the interval still sweep), then once per interval. Nodes sweeping
+/// at the same time do no harm: a delete of rows another node already deleted deletes nothing.
 /// </summary>
 internal sealed class RetentionSweeper(
     IAuditLog audit,
@@ -20,21 +20,33 @@ internal sealed class RetentionSweeper(
     TimeProvider time,
     ILogger<RetentionSweeper> logger) : BackgroundService
 {
+    /// <summary>The pause between two batches, so that a sweep catching up on a large table leaves the store to requests.</summary>
+    private static readonly TimeSpan BatchPause = TimeSpan.FromMilliseconds(20);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.Value.Interval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        var interval = options.Value.Interval;
+        var first = interval < FirstSweepAfter ? interval : FirstSweepAfter + TimeSpan.FromSeconds(Random.Shared.Next(60));
+        await Task.Delay(first, time, stoppingToken);
+        using var timer = new PeriodicTimer(interval, time);
+        do
         {
             try
             {
                 await SweepAsync(stoppingToken);
             }
-            catch (StoreUnavailableException e)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
+                // Whatever went wrong (an outage, a statement the store refused), the next sweep tries
+                // again; an exception escaping a BackgroundService would stop the whole host.
                 Log.RetentionSweepFailed(logger, e);
             }
         }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
+
+    /// <summary>How long after start-up the first sweep runs (plus up to a minute, to spread nodes started together).</summary>
+    private static TimeSpan FirstSweepAfter => TimeSpan.FromMinutes(5);
 
     /// <summary>One sweep: deletes everything past retention, a batch at a time.</summary>
     public async Task<RetentionSweep> SweepAsync(CancellationToken cancellationToken)
@@ -57,17 +69,23 @@ internal sealed class RetentionSweeper(
         return new RetentionSweep(auditEvents, feedEntries);
     }
 
-    private static async Task<long> PurgeAsync(Func<DateTimeOffset, int, CancellationToken, Task<int>> purge, DateTimeOffset before, int batchSize, CancellationToken cancellationToken)
+    /// <summary>Batches from the oldest row on, until one deletes nothing (rows are in write order, which follows time).</summary>
+    private async Task<long> PurgeAsync(Func<DateTimeOffset, long, int, CancellationToken, Task<PurgeBatch>> purge, DateTimeOffset before, int batchSize, CancellationToken cancellationToken)
     {
         long total = 0;
-        int deleted;
-        do
+        var after = 0L;
+        while (true)
         {
-            deleted = await purge(before, batchSize, cancellationToken);
-            total += deleted;
+            var batch = await purge(before, after, batchSize, cancellationToken);
+            if (batch.Deleted == 0)
+            {
+                return total;
+            }
+
+            total += batch.Deleted;
+            after = batch.Next;
+            await Task.Delay(BatchPause, time, cancellationToken);
         }
-        while (deleted > 0);
-        return total;
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;

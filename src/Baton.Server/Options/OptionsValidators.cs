@@ -49,8 +49,9 @@ internal sealed class EngineOptionsValidator : OptionsValidator<LedgerEngineOpti
     protected override void Check(LedgerEngineOptions o, Action<bool, string> require)
     {
         const string s = LedgerEngineOptions.SectionName;
-        require(o.MaxAttempts >= 1, $"{s}:MaxAttempts must be at least 1.");
         require(o.OptimisticAttempts >= 1, $"{s}:OptimisticAttempts must be at least 1.");
+        require(o.MaxAttempts > o.OptimisticAttempts,
+            $"{s}:MaxAttempts ({o.MaxAttempts}) must be greater than OptimisticAttempts ({o.OptimisticAttempts}), or a command that keeps losing races never gets its exclusive attempt.");
         require(o.CacheCapacity >= 0, $"{s}:CacheCapacity must not be negative.");
         require(!string.IsNullOrWhiteSpace(o.NodeName), $"{s}:NodeName must not be empty.");
     }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Baton.Core;
+using Baton.Core.Audit;
 using Baton.Core.Engine;
 using Baton.Core.Ledgers;
 using Baton.Core.Tokens;
@@ -154,16 +155,18 @@ public abstract class StoreContractTests
     public async Task WriteExclusive_DecideThrows_WritesNothingAndTheStoreStaysUsable()
     {
         await using var store = await CreateStoreAsync();
+        await using var other = await store.OpenAnotherAsync();
         Assert.True(await store.Ledgers.TrySaveAsync(Write(Ledger.Empty("u1"), "s1"), CancellationToken.None));
 
         await Assert.ThrowsAsync<InvalidOperationException>(() =>
             store.Ledgers.WriteExclusiveAsync("u1", _ => throw new InvalidOperationException("decide failed"), CancellationToken.None));
 
-        // The held ledger was let go: an ordinary write and another exclusive one go through.
-        var v1 = await store.Ledgers.LoadAsync("u1", CancellationToken.None);
-        Assert.True(await store.Ledgers.TrySaveAsync(Write(v1, "s2"), CancellationToken.None));
+        // The held ledger was let go: another instance's write (which a lock left behind would
+        // block until it timed out) and another exclusive write go through.
+        var v1 = await other.Ledgers.LoadAsync("u1", CancellationToken.None);
+        Assert.True(await other.Ledgers.TrySaveAsync(Write(v1, "s2"), CancellationToken.None));
         Assert.True(await store.Ledgers.WriteExclusiveAsync("u1", ledger => Write(ledger, "s3"), CancellationToken.None));
-        Assert.Equal(3, (await store.Ledgers.LoadAsync("u1", CancellationToken.None)).Version);
+        Assert.Equal(3, (await other.Ledgers.LoadAsync("u1", CancellationToken.None)).Version);
     }
 
     [StoreFact]
@@ -262,14 +265,18 @@ public abstract class StoreContractTests
 
         var cutoff = Now.AddDays(-7).AddHours(1);
         var batches = new List<int>();
-        int deleted;
+        var next = 0L;
+        PurgeBatch batch;
         do
         {
-            deleted = await store.Audit.PurgeAuditEventsAsync(cutoff, 3, CancellationToken.None);
-            batches.Add(deleted);
+            batch = await store.Audit.PurgeAuditEventsAsync(cutoff, next, 3, CancellationToken.None);
+            Assert.True(batch.Deleted == 0 || batch.Next > next, "A batch that deleted rows must move on.");
+            batches.Add(batch.Deleted);
+            next = batch.Next;
         }
-        while (deleted > 0);
+        while (batch.Deleted > 0);
 
+        // The first three rows are all old; the next three hold the last old one; the rest is newer.
         Assert.Equal([3, 1, 0], batches);
         for (var i = 0; i < days.Length; i++)
         {
@@ -292,14 +299,15 @@ public abstract class StoreContractTests
         }
 
         var latest = await store.Revocations.LatestRevocationAsync(CancellationToken.None);
-        Assert.Equal(0, await store.Revocations.PurgeRevocationsAsync(Now, 100, CancellationToken.None)); // nothing is from before Now
+        Assert.Equal(0, (await store.Revocations.PurgeRevocationsAsync(Now, 0, 100, CancellationToken.None)).Deleted); // nothing is from before Now
 
-        Assert.Equal(2, await store.Revocations.PurgeRevocationsAsync(Now.AddDays(1), 100, CancellationToken.None));
+        Assert.Equal(new PurgeBatch(2, latest), await store.Revocations.PurgeRevocationsAsync(Now.AddDays(1), 0, 100, CancellationToken.None));
 
         var left = Assert.Single(await store.Revocations.ReadRevocationsAsync(0, 10, CancellationToken.None));
         Assert.Equal(latest, left.Cursor);
         Assert.Equal(latest, await store.Revocations.LatestRevocationAsync(CancellationToken.None));
-        Assert.Equal(0, await store.Revocations.PurgeRevocationsAsync(Now.AddDays(1), 100, CancellationToken.None));
+        Assert.Equal(0, (await store.Revocations.PurgeRevocationsAsync(Now.AddDays(1), 0, 100, CancellationToken.None)).Deleted);
+        Assert.Equal(new PurgeBatch(0, latest), await store.Revocations.PurgeRevocationsAsync(Now.AddDays(1), latest, 100, CancellationToken.None));
         // The next entry continues above the purged ones.
         Assert.True(await store.Ledgers.TrySaveAsync(Write(await store.Ledgers.LoadAsync("u0", CancellationToken.None), "s2"), CancellationToken.None));
         var relogged = await store.Ledgers.LoadAsync("u0", CancellationToken.None);
@@ -492,11 +500,8 @@ public abstract class StoreContractTests
         return WriteOf(ledger, change.Ledger, change.Events, when);
     }
 
-    protected static LedgerWrite WriteOf(Ledger before, Ledger after, ImmutableArray<LedgerEvent> events, DateTimeOffset? at = null)
-    {
-        var next = after with { Version = before.Version + 1 };
-        return new LedgerWrite(next, before.Version, events, Audit with { At = at ?? Now }, next.ExpiresAt(Policy));
-    }
+    protected static LedgerWrite WriteOf(Ledger before, Ledger after, ImmutableArray<LedgerEvent> events, DateTimeOffset? at = null) =>
+        LedgerWrite.Of(before, after, events, Audit with { At = at ?? Now }, Policy);
 
     private static UserAccount User(string id, string username) =>
         new(id, username, UsernameNormalizer.Normalize(username), "hash", ["member"], "stamp", 0, null, Now);
