@@ -68,6 +68,7 @@ public sealed partial class PostgresStore : ILedgerStore, IUserStore, IAuditLog,
         var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
         var settings = builder.ConnectionStringBuilder;
         settings.CommandTimeout = Math.Max(1, (int)Math.Ceiling(options.CommandTimeout.TotalSeconds));
+        settings.Timeout = Math.Max(1, (int)Math.Ceiling(options.ConnectTimeout.TotalSeconds));
         _idleInTransactionTimeout = settings.CommandTimeout * 1000L; // milliseconds
         if (settings.MaxAutoPrepare == 0)
         {
@@ -345,26 +346,42 @@ public sealed partial class PostgresStore : ILedgerStore, IUserStore, IAuditLog,
 
     /// <summary>
     /// Runs one unit of work on a pooled connection, translating outages into
-    /// <see cref="StoreUnavailableException"/>. Idempotent work is retried once, because a pooled
-    /// connection may have died while idle (a database restart or failover).
+    /// <see cref="StoreUnavailableException"/>. Idempotent work that fails on a connection it got
+    /// is retried once on a fresh one, because a pooled connection may have died while idle (a
+    /// database restart or failover). Failing to get a connection at all (the server is down, or
+    /// the pool stayed exhausted for <see cref="PostgresStoreOptions.ConnectTimeout"/>) is not
+    /// retried and leaves the pool alone: waiting again, or dropping the connections that other
+    /// requests are about to return, would only make a busy node slower.
     /// </summary>
     private async Task<T> RunAsync<T>(Func<NpgsqlConnection, Task<T>> work, bool retry, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
+            NpgsqlConnection connection;
             try
             {
-                await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-                return await work(connection).ConfigureAwait(false);
+                connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (PostgresErrors.IsUnavailable(e) && !cancellationToken.IsCancellationRequested)
             {
-                if (!retry || attempt == 2)
-                {
-                    throw PostgresErrors.Unavailable(e);
-                }
+                throw PostgresErrors.Unavailable(e);
+            }
 
-                _dataSource.Clear();
+            await using (connection.ConfigureAwait(false))
+            {
+                try
+                {
+                    return await work(connection).ConfigureAwait(false);
+                }
+                catch (Exception e) when (PostgresErrors.IsUnavailable(e) && !cancellationToken.IsCancellationRequested)
+                {
+                    if (!retry || attempt == 2)
+                    {
+                        throw PostgresErrors.Unavailable(e);
+                    }
+
+                    _dataSource.Clear();
+                }
             }
         }
     }
