@@ -17,6 +17,7 @@ internal static class PostgresErrors
             ['5', '3', ..] => true,                       // insufficient resources (too many connections, disk full, ...)
             "40001" or "40P01" => true,                   // serialization failure, deadlock
             "57014" => true,                              // statement timeout / cancelled
+            "25P03" or "57P05" => true,                   // idle-in-transaction / idle session timeout ended the session
             "25006" => true,                              // read-only transaction: a standby after failover
             _ => false,
         },
@@ -24,6 +25,13 @@ internal static class PostgresErrors
         SocketException or IOException or TimeoutException => true,
         _ => false,
     };
+
+    /// <summary>
+    /// True when <paramref name="connection"/> itself is gone (the server restarted, failed over or
+    /// dropped it), as opposed to a statement that timed out or lost a race on a healthy connection.
+    /// </summary>
+    public static bool IsBroken(NpgsqlConnection connection) =>
+        (connection.FullState & System.Data.ConnectionState.Broken) != 0 || connection.State != System.Data.ConnectionState.Open;
 
     public static StoreUnavailableException Unavailable(Exception exception) =>
         new($"The PostgreSQL store is unavailable ({(exception as PostgresException)?.SqlState ?? exception.GetType().Name}).", exception);

@@ -79,6 +79,9 @@ public sealed partial class PostgresStore : ILedgerStore, IUserStore, IAuditLog,
         // SET LOCAL and advisory locks), so the reset Npgsql sends when a connection goes back
         // to the pool (RESET ALL, UNLISTEN *, ... parsed and run on every checkout) is pure cost.
         settings.NoResetOnClose = true;
+        // The exclusive write drives its transaction with BEGIN and COMMIT on one connection,
+        // which multiplexing (connections shared between commands) does not allow.
+        settings.Multiplexing = false;
         settings.ApplicationName ??= "baton";
         ConnectionString = settings.ConnectionString;
         _dataSource = builder.Build();
@@ -346,9 +349,9 @@ public sealed partial class PostgresStore : ILedgerStore, IUserStore, IAuditLog,
 
     /// <summary>
     /// Runs one unit of work on a pooled connection, translating outages into
-    /// <see cref="StoreUnavailableException"/>. Idempotent work that fails on a connection it got
-    /// is retried once on a fresh one, because a pooled connection may have died while idle (a
-    /// database restart or failover). Failing to get a connection at all (the server is down, or
+    /// <see cref="StoreUnavailableException"/>. Idempotent work whose connection broke under it is
+    /// retried once on a fresh one, because a pooled connection may have died while idle (a
+    /// database restart or failover); the pool's other idle connections are dropped with it. Failing to get a connection at all (the server is down, or
     /// the pool stayed exhausted for <see cref="PostgresStoreOptions.ConnectTimeout"/>) is not
     /// retried and leaves the pool alone: waiting again, or dropping the connections that other
     /// requests are about to return, would only make a busy node slower.
@@ -375,7 +378,9 @@ public sealed partial class PostgresStore : ILedgerStore, IUserStore, IAuditLog,
                 }
                 catch (Exception e) when (PostgresErrors.IsUnavailable(e) && !cancellationToken.IsCancellationRequested)
                 {
-                    if (!retry || attempt == 2)
+                    // Only a connection that broke says the pool may hold more dead ones; a statement
+                    // that timed out on a healthy connection says nothing about the others.
+                    if (!retry || attempt == 2 || !PostgresErrors.IsBroken(connection))
                     {
                         throw PostgresErrors.Unavailable(e);
                     }

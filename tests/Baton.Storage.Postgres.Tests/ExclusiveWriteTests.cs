@@ -82,6 +82,32 @@ public sealed class ExclusiveWriteTests
     }
 
     [PostgresFact]
+    public async Task NodeStallsWhileDeciding_TheServerEndsItsSession_TheRowIsFreeAndTheWriteIsUnavailable()
+    {
+        var connection = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
+        await using var stalling = new PostgresStore(new PostgresStoreOptions { ConnectionString = connection, CommandTimeout = TimeSpan.FromSeconds(1) });
+        await stalling.MigrateAsync(CancellationToken.None);
+        await using var other = await TestDatabase.OpenStoreAsync(connection);
+        Assert.True(await stalling.TrySaveAsync(Writes.Login(Ledger.Empty("u1"), "s1"), CancellationToken.None));
+        var v1 = await other.LoadAsync("u1", CancellationToken.None);
+
+        // The decision takes longer than the store's command timeout (a GC pause, a starved thread
+        // pool): the server's idle-in-transaction timeout ends the session and frees the row.
+        var stalled = stalling.WriteExclusiveAsync("u1", ledger =>
+        {
+            using var stall = new ManualResetEventSlim();
+            stall.Wait(TimeSpan.FromSeconds(3));
+            return Writes.Login(ledger, "late");
+        }, CancellationToken.None);
+
+        Assert.True(await other.TrySaveAsync(Writes.Login(v1, "other"), CancellationToken.None));
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => stalled);
+        var stored = await other.LoadAsync("u1", CancellationToken.None);
+        Assert.Equal(2, stored.Version);
+        Assert.Null(stored.Find("late"));
+    }
+
+    [PostgresFact]
     public async Task OnANewUser_AnotherNodesInsertFirst_ReturnsFalseAndWritesNothing()
     {
         var connection = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();

@@ -66,7 +66,17 @@ internal sealed class AccountService(
 
         if (ledger.Outcome.ClosedFor is not null)
         {
-            return PasswordCheck.Failed(ErrorCode.AccountLocked);
+            // A cached copy may predate an unlock on another node whose notice is on its way.
+            ledger = await engine.ReadFreshAsync(user.Id, cancellationToken);
+            if (!ledger.Succeeded)
+            {
+                return PasswordCheck.Failed(ErrorCode.Unavailable);
+            }
+
+            if (ledger.Outcome.ClosedFor is not null)
+            {
+                return PasswordCheck.Failed(ErrorCode.AccountLocked);
+            }
         }
 
         if (verdict == PasswordVerificationResult.Failed)

@@ -59,7 +59,8 @@ internal static class AdminApi
 
     /// <summary>
     /// Locks the user out: ends every session (reason <c>account_locked</c>) and refuses logins
-    /// and trusted-backend sessions until unlocked. Works for users without an account too.
+    /// and trusted-backend sessions until unlocked. Works for users without an account that a
+    /// trusted backend has started sessions for; an id Baton has never seen is a 404.
     /// </summary>
     public static async Task<Results<Ok<KickResult>, ProblemHttpResult>> Lock(string userId, HttpContext context, SessionService sessions, AccountService accounts, ILoggerFactory loggers, CancellationToken cancellationToken)
     {

@@ -78,7 +78,7 @@ internal sealed class PostgresOptionsValidator : OptionsValidator<PostgresStoreO
         const string s = PostgresStoreOptions.SectionName;
         require(!string.IsNullOrWhiteSpace(o.ConnectionString), $"{s}:ConnectionString is required when {StoreOptions.SectionName}:Provider is Postgres.");
         require(o.CommandTimeout >= TimeSpan.FromSeconds(1), $"{s}:CommandTimeout must be at least 1 second.");
-        require(o.ConnectTimeout >= TimeSpan.FromSeconds(1), $"{s}:ConnectTimeout must be at least 1 second.");
+        require(o.ConnectTimeout >= TimeSpan.FromSeconds(1) && o.ConnectTimeout <= TimeSpan.FromSeconds(1024), $"{s}:ConnectTimeout must be between 1 and 1024 seconds.");
         require(o.FeedInitialBackoff > TimeSpan.Zero && o.FeedInitialBackoff <= o.FeedMaxBackoff, $"{s}:FeedInitialBackoff must be positive and at most FeedMaxBackoff.");
     }
 }
