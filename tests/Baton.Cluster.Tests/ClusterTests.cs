@@ -154,6 +154,45 @@ public sealed class ClusterTests(ClusterFixture cluster, ITestOutputHelper outpu
         }
     }
 
+    [PostgresFact]
+    public async Task Lock_OnNodeA_EveryNodeRefusesTokensAndLogins_UnlockOnNodeC_LoginWorksOnNodeBAtOnce()
+    {
+        var username = NewUsername();
+        var userId = await RegisterAsync(Nodes[0], username);
+        var pair = await LoginOkAsync(Nodes[1], username);
+        using (var me = await MeAsync(Nodes[1], pair.AccessToken))
+        {
+            Assert.Equal(HttpStatusCode.OK, me.StatusCode); // node B has the ledger cached
+        }
+
+        using (var locked = await AdminAsync(Nodes[0], HttpMethod.Post, $"/v1/admin/users/{userId}/lock"))
+        {
+            Assert.Equal(HttpStatusCode.OK, locked.StatusCode);
+        }
+
+        // Node B learns of the lock through the change feed; until then it may still accept the token.
+        await Eventually.UntilAsync(async () =>
+        {
+            using var me = await MeAsync(Nodes[1], pair.AccessToken);
+            return me.StatusCode == HttpStatusCode.Unauthorized && (await JsonAsync(me)).GetProperty("reason").GetString() == "account_locked";
+        });
+        foreach (var node in Nodes)
+        {
+            using var refused = await LoginAsync(node, username, "another-device");
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.Equal("account_locked", (await JsonAsync(refused)).GetProperty("code").GetString());
+        }
+
+        using (var unlocked = await AdminAsync(Nodes[2], HttpMethod.Post, $"/v1/admin/users/{userId}/unlock"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, unlocked.StatusCode);
+        }
+
+        // No waiting for the feed: a lock seen in node B's cache is confirmed on the store first.
+        using var login = await LoginAsync(Nodes[1], username, "after-unlock");
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+    }
+
     private static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 }
 
