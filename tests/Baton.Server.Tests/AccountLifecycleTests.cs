@@ -24,7 +24,8 @@ public sealed class AccountLifecycleTests(BatonFactory factory) : IClassFixture<
         Assert.Equal(HttpStatusCode.OK, locked.StatusCode);
         Assert.Equal(2, (await BatonApi.JsonOf(locked)).GetProperty("ended").GetInt32());
         using var me = await _api.GetAsync("/v1/me", laptop.AccessToken);
-        await BatonApi.AssertProblemAsync(me, HttpStatusCode.Unauthorized, "session_ended", "account_locked");
+        var problem = await BatonApi.AssertProblemAsync(me, HttpStatusCode.Unauthorized, "session_ended", "account_locked");
+        Assert.Equal("You were signed out because the account was locked.", problem.GetProperty("detail").GetString());
         using var refresh = await _api.RefreshRawAsync(phone.RefreshToken);
         await BatonApi.AssertProblemAsync(refresh, HttpStatusCode.Unauthorized, "session_ended", "account_locked");
         Assert.False((await _api.IntrospectAsync(laptop.AccessToken)).GetProperty("active").GetBoolean());
@@ -105,7 +106,8 @@ public sealed class AccountLifecycleTests(BatonFactory factory) : IClassFixture<
 
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         using var me = await _api.GetAsync("/v1/me", pair.AccessToken);
-        await BatonApi.AssertProblemAsync(me, HttpStatusCode.Unauthorized, "session_ended", "account_deleted");
+        var problem = await BatonApi.AssertProblemAsync(me, HttpStatusCode.Unauthorized, "session_ended", "account_deleted");
+        Assert.Equal("You were signed out because the account was deleted.", problem.GetProperty("detail").GetString());
         using var refresh = await _api.RefreshRawAsync(pair.RefreshToken);
         await BatonApi.AssertProblemAsync(refresh, HttpStatusCode.Unauthorized, "session_ended", "account_deleted");
         using var login = await _api.LoginRawAsync(username);

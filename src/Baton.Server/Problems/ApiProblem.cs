@@ -97,6 +97,8 @@ internal static class ApiProblem
         (ErrorCode.SessionEnded, EndReason.ReuseDetected) => "This session was ended because an old refresh token was used again.",
         (ErrorCode.SessionEnded, EndReason.PasswordChanged) => "You were signed out because the password was changed.",
         (ErrorCode.SessionEnded, EndReason.Expired) => "The session has expired; sign in again.",
+        (ErrorCode.SessionEnded, EndReason.AccountLocked) => "You were signed out because the account was locked.",
+        (ErrorCode.SessionEnded, EndReason.AccountDeleted) => "You were signed out because the account was deleted.",
         _ => TitleFor(code),
     };
 }
