@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Baton.Core.Users;
 using Microsoft.Extensions.DependencyInjection;
 using static Baton.Server.Tests.ApiKeyHeaders;
@@ -176,6 +177,60 @@ public sealed class AccountLifecycleTests(BatonFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task GetUser_ShowsStatusThroughLockUnlockAndDelete()
+    {
+        var (userId, username, _) = await _api.NewUserAsync(new { id = "laptop", type = "desktop" });
+        await _api.LoginAsync(username, device: new { id = "phone", type = "mobile" });
+
+        var active = await UserAsync(userId);
+        Assert.Equal((username, "active", 2, 0), (active.GetProperty("username").GetString(), active.GetProperty("status").GetString(), active.GetProperty("active_sessions").GetInt32(), active.GetProperty("failed_logins").GetInt32()));
+        Assert.Equal(JsonValueKind.Null, active.GetProperty("locked_out_until").ValueKind);
+
+        using (var locked = await _api.PostJsonAsync($"/v1/admin/users/{userId}/lock", null, headers: AdminKey))
+        {
+            Assert.Equal(HttpStatusCode.OK, locked.StatusCode);
+        }
+
+        var lockedView = await UserAsync(userId);
+        Assert.Equal(("locked", 0), (lockedView.GetProperty("status").GetString(), lockedView.GetProperty("active_sessions").GetInt32()));
+
+        using (var deleted = await _api.DeleteAsync($"/v1/admin/users/{userId}", headers: AdminKey))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+
+        var deletedView = await UserAsync(userId);
+        Assert.Equal("deleted", deletedView.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, deletedView.GetProperty("username").ValueKind);
+        using var unknown = await _api.GetAsync("/v1/admin/users/no-such-user-id", headers: AdminKey);
+        await BatonApi.AssertProblemAsync(unknown, HttpStatusCode.NotFound, "not_found", bearerChallenge: false);
+    }
+
+    [Fact]
+    public async Task GetUser_ShowsAFailedLoginLockout_UntilUnlock()
+    {
+        var (userId, username, _) = await _api.NewUserAsync();
+        HttpStatusCode status;
+        do
+        {
+            using var wrong = await _api.LoginRawAsync(username, password: "not the password");
+            status = wrong.StatusCode;
+        }
+        while (status != HttpStatusCode.Forbidden);
+
+        var lockedOut = await UserAsync(userId);
+        Assert.Equal("active", lockedOut.GetProperty("status").GetString()); // not an administrator's lock
+        Assert.True(lockedOut.GetProperty("locked_out_until").GetDateTimeOffset() > factory.Clock.GetUtcNow());
+
+        using (var unlocked = await _api.PostJsonAsync($"/v1/admin/users/{userId}/unlock", null, headers: AdminKey))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, unlocked.StatusCode);
+        }
+
+        Assert.Equal(JsonValueKind.Null, (await UserAsync(userId)).GetProperty("locked_out_until").ValueKind);
+    }
+
+    [Fact]
     public async Task LockUnlockDelete_UnknownUser_IsNotFound_AndLeavesNothingBehind()
     {
         const string typo = "no-such-user-id";
@@ -207,5 +262,12 @@ public sealed class AccountLifecycleTests(BatonFactory factory) : IClassFixture<
         await BatonApi.AssertProblemAsync(unlockAttempt, HttpStatusCode.Forbidden, "forbidden", bearerChallenge: false);
         using var me = await _api.GetAsync("/v1/me", victim.AccessToken);
         Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+    }
+
+    private async Task<JsonElement> UserAsync(string userId)
+    {
+        using var response = await _api.GetAsync($"/v1/admin/users/{userId}", headers: AdminKey);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await BatonApi.JsonOf(response);
     }
 }

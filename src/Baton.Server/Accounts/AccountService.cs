@@ -97,9 +97,8 @@ internal sealed class AccountService(
         return new PasswordCheck(user, null, null);
     }
 
-    /// <summary>Whether an account with this id exists.</summary>
-    public async Task<bool> ExistsAsync(string userId, CancellationToken cancellationToken) =>
-        await users.FindByIdAsync(userId, cancellationToken) is not null;
+    /// <summary>The account with this id, or null.</summary>
+    public Task<UserAccount?> FindAsync(string userId, CancellationToken cancellationToken) => users.FindByIdAsync(userId, cancellationToken);
 
     /// <summary>Ends a lockout from failed logins early (an administrator's unlock).</summary>
     public Task ClearLockoutAsync(string userId, CancellationToken cancellationToken) => users.ClearLockoutAsync(userId, cancellationToken);

@@ -15,6 +15,7 @@ internal static class AdminApi
     public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/v1/admin/users/{userId}").WithTags("Admin").RequireAuthorization(AuthSchemes.AdminPolicy);
+        group.MapGet("", GetUser);
         group.MapGet("/sessions", ListSessions);
         group.MapPost("/kick", Kick);
         group.MapDelete("/sessions/{sessionId}", RevokeSession);
@@ -22,6 +23,21 @@ internal static class AdminApi
         group.MapPost("/unlock", Unlock);
         group.MapDelete("", Delete);
         return group;
+    }
+
+    /// <summary>The user's account (if any), whether it is locked or deleted, and how many sessions are active.</summary>
+    public static async Task<Results<Ok<UserView>, ProblemHttpResult>> GetUser(string userId, SessionService sessions, AccountService accounts, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var ledger = await sessions.Engine.ReadAsync(userId, cancellationToken);
+        if (!ledger.Succeeded)
+        {
+            return ApiProblem.Of(ErrorCode.Unavailable);
+        }
+
+        var account = await accounts.FindAsync(userId, cancellationToken);
+        return account is null && ledger.Outcome.Version == 0
+            ? ApiProblem.NotFound("No such user.")
+            : TypedResults.Ok(UserView.Of(userId, account, ledger.Outcome, time.GetUtcNow()));
     }
 
     /// <summary>Active and recently ended sessions, with why they ended.</summary>
@@ -140,7 +156,7 @@ internal static class AdminApi
             return ApiProblem.Of(ErrorCode.Unavailable);
         }
 
-        return ledger.Outcome.Version > 0 || await accounts.ExistsAsync(userId, cancellationToken) ? null : ApiProblem.NotFound("No such user.");
+        return ledger.Outcome.Version > 0 || await accounts.FindAsync(userId, cancellationToken) is not null ? null : ApiProblem.NotFound("No such user.");
     }
 }
 
