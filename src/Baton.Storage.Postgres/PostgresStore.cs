@@ -259,12 +259,12 @@ public sealed partial class PostgresStore : ILedgerStore, IUserStore, IAuditLog,
         }
     }
 
-    private static NpgsqlBatchCommand Parameterized(string sql, params object[] values)
+    private static NpgsqlBatchCommand Parameterized(string sql, params object?[] values)
     {
         var command = new NpgsqlBatchCommand(sql);
         foreach (var value in values)
         {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
+            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
         }
 
         return command;
@@ -276,13 +276,7 @@ public sealed partial class PostgresStore : ILedgerStore, IUserStore, IAuditLog,
     /// <summary>The save statement, and for a write that ends sessions the feed's notice after it.</summary>
     private static void AddSave(NpgsqlBatch batch, LedgerWrite write, System.Collections.Immutable.ImmutableArray<LedgerEvent> events, bool endsSessions)
     {
-        var save = new NpgsqlBatchCommand(SaveSql(write, endsSessions));
-        foreach (var value in SaveParameters(write, events))
-        {
-            save.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
-        }
-
-        batch.BatchCommands.Add(save);
+        batch.BatchCommands.Add(Parameterized(SaveSql(write, endsSessions), SaveParameters(write, events)));
         if (endsSessions)
         {
             batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_notify('{RevocationChannel}', '')"));

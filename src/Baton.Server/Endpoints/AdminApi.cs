@@ -1,5 +1,6 @@
 using Baton.Core;
 using Baton.Core.Ledgers;
+using Baton.Core.Users;
 using Baton.Server.Accounts;
 using Baton.Server.Auth;
 using Baton.Server.Endpoints.Contracts;
@@ -19,25 +20,17 @@ internal static class AdminApi
         group.MapGet("/sessions", ListSessions);
         group.MapPost("/kick", Kick);
         group.MapDelete("/sessions/{sessionId}", RevokeSession);
-        group.MapPost("/lock", Lock);
-        group.MapPost("/unlock", Unlock);
-        group.MapDelete("", Delete);
+        group.MapPost("/lock", Lock).AddEndpointFilter(RequireKnownUser);
+        group.MapPost("/unlock", Unlock).AddEndpointFilter(RequireKnownUser);
+        group.MapDelete("", Delete).AddEndpointFilter(RequireKnownUser);
         return group;
     }
 
     /// <summary>The user's account (if any), whether it is locked or deleted, and how many sessions are active.</summary>
     public static async Task<Results<Ok<UserView>, ProblemHttpResult>> GetUser(string userId, SessionService sessions, AccountService accounts, TimeProvider time, CancellationToken cancellationToken)
     {
-        var ledger = await sessions.Engine.ReadAsync(userId, cancellationToken);
-        if (!ledger.Succeeded)
-        {
-            return ApiProblem.Of(ErrorCode.Unavailable);
-        }
-
-        var account = await accounts.FindAsync(userId, cancellationToken);
-        return account is null && ledger.Outcome.Version == 0
-            ? ApiProblem.NotFound("No such user.")
-            : TypedResults.Ok(UserView.Of(userId, account, ledger.Outcome, time.GetUtcNow()));
+        var (ledger, account, problem) = await FindUserAsync(userId, sessions, accounts, cancellationToken);
+        return problem is null ? TypedResults.Ok(UserView.Of(userId, account, ledger!, time.GetUtcNow())) : problem;
     }
 
     /// <summary>Active and recently ended sessions, with why they ended.</summary>
@@ -78,13 +71,8 @@ internal static class AdminApi
     /// and trusted-backend sessions until unlocked. Works for users without an account that a
     /// trusted backend has started sessions for; an id Baton has never seen is a 404.
     /// </summary>
-    public static async Task<Results<Ok<KickResult>, ProblemHttpResult>> Lock(string userId, HttpContext context, SessionService sessions, AccountService accounts, ILoggerFactory loggers, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<KickResult>, ProblemHttpResult>> Lock(string userId, HttpContext context, SessionService sessions, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        if (await UnknownUserAsync(userId, sessions, accounts, cancellationToken) is { } unknown)
-        {
-            return unknown;
-        }
-
         var result = await sessions.CloseAsync(userId, EndReason.AccountLocked, BearerAuthenticationHandler.ClientInfoOf(context), cancellationToken);
         if (!result.Succeeded)
         {
@@ -98,11 +86,6 @@ internal static class AdminApi
     /// <summary>Lets the user sign in again, and ends a lockout from failed logins early. A deleted user stays deleted (404).</summary>
     public static async Task<Results<NoContent, ProblemHttpResult>> Unlock(string userId, HttpContext context, SessionService sessions, AccountService accounts, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        if (await UnknownUserAsync(userId, sessions, accounts, cancellationToken) is { } unknown)
-        {
-            return unknown;
-        }
-
         var result = await sessions.ReopenAsync(userId, BearerAuthenticationHandler.ClientInfoOf(context), cancellationToken);
         if (!result.Succeeded)
         {
@@ -125,11 +108,6 @@ internal static class AdminApi
     /// </summary>
     public static async Task<Results<NoContent, ProblemHttpResult>> Delete(string userId, HttpContext context, SessionService sessions, AccountService accounts, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        if (await UnknownUserAsync(userId, sessions, accounts, cancellationToken) is { } unknown)
-        {
-            return unknown;
-        }
-
         // The ledger first: if the account went first and the ledger write then failed, sessions
         // would outlive the account; this way a failure leaves a closed ledger and a retry finishes.
         var result = await sessions.CloseAsync(userId, EndReason.AccountDeleted, BearerAuthenticationHandler.ClientInfoOf(context), cancellationToken);
@@ -144,19 +122,35 @@ internal static class AdminApi
     }
 
     /// <summary>
-    /// 404 for a user id Baton has never seen (no account, no ledger), 503 when that cannot be
-    /// told; null for a known user. Locking or deleting a mistyped id would otherwise leave a
-    /// closed ledger behind that refuses sessions for that id forever.
+    /// The user's ledger and account, or the problem to answer instead: 404 for a user id Baton has
+    /// never seen (no account, no ledger), 503 when that cannot be told.
     /// </summary>
-    private static async Task<ProblemHttpResult?> UnknownUserAsync(string userId, SessionService sessions, AccountService accounts, CancellationToken cancellationToken)
+    private static async Task<(Ledger? Ledger, UserAccount? Account, ProblemHttpResult? Problem)> FindUserAsync(
+        string userId, SessionService sessions, AccountService accounts, CancellationToken cancellationToken)
     {
         var ledger = await sessions.Engine.ReadAsync(userId, cancellationToken);
         if (!ledger.Succeeded)
         {
-            return ApiProblem.Of(ErrorCode.Unavailable);
+            return (null, null, ApiProblem.Of(ErrorCode.Unavailable));
         }
 
-        return ledger.Outcome.Version > 0 || await accounts.FindAsync(userId, cancellationToken) is not null ? null : ApiProblem.NotFound("No such user.");
+        var account = await accounts.FindAsync(userId, cancellationToken);
+        return account is null && ledger.Outcome.Version == 0
+            ? (null, null, ApiProblem.NotFound("No such user."))
+            : (ledger.Outcome, account, null);
+    }
+
+    /// <summary>
+    /// Lock, unlock and delete act only on users Baton knows: locking or deleting a mistyped id
+    /// would otherwise leave a closed ledger behind that refuses sessions for that id forever.
+    /// </summary>
+    private static async ValueTask<object?> RequireKnownUser(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var userId = (string)http.Request.RouteValues["userId"]!;
+        var services = http.RequestServices;
+        var (_, _, problem) = await FindUserAsync(userId, services.GetRequiredService<SessionService>(), services.GetRequiredService<AccountService>(), http.RequestAborted);
+        return problem ?? await next(context);
     }
 }
 

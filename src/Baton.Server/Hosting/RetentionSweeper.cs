@@ -23,6 +23,9 @@ internal sealed class RetentionSweeper(
     /// <summary>The pause between two batches, so that a sweep catching up on a large table leaves the store to requests.</summary>
     private static readonly TimeSpan BatchPause = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>How long after start-up the first sweep runs (plus up to a minute, to spread nodes started together).</summary>
+    private static readonly TimeSpan FirstSweepAfter = TimeSpan.FromMinutes(5);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var interval = options.Value.Interval;
@@ -44,9 +47,6 @@ internal sealed class RetentionSweeper(
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
-
-    /// <summary>How long after start-up the first sweep runs (plus up to a minute, to spread nodes started together).</summary>
-    private static TimeSpan FirstSweepAfter => TimeSpan.FromMinutes(5);
 
     /// <summary>One sweep: deletes everything past retention, a batch at a time.</summary>
     public async Task<RetentionSweep> SweepAsync(CancellationToken cancellationToken)
