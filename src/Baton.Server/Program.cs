@@ -7,9 +7,11 @@ if (args is ["hash-api-key", var key])
     return;
 }
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(BatonHostDefaults.Options(args));
+builder.AddBatonDefaults();
 builder.AddBaton();
 var app = builder.Build();
+app.LogConfigurationFiles();
 app.MapBaton();
 app.Run();
 

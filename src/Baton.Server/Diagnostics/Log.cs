@@ -29,6 +29,9 @@ internal static partial class Log
     [LoggerMessage(107, LogLevel.Warning, "User {UserId} deleted: {Count} sessions ended")]
     public static partial void UserDeleted(ILogger logger, string userId, int count);
 
+    [LoggerMessage(305, LogLevel.Information, "Content root {ContentRoot}; configuration file {Path}: {State}")]
+    public static partial void ConfigurationFile(ILogger logger, string contentRoot, string path, string state);
+
     [LoggerMessage(304, LogLevel.Information, "Retention sweep deleted {AuditEvents} audit events and {Revocations} revocation feed entries")]
     public static partial void RetentionSwept(ILogger logger, long auditEvents, long revocations);
 

@@ -15,7 +15,7 @@ internal static class AdminApi
 {
     public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/admin/users/{userId}").WithTags("Admin").RequireAuthorization(AuthSchemes.AdminPolicy);
+        var group = routes.MapGroup("/v1/admin/users/{userId}").WithTags("Admin").RequireAuthorization(AuthSchemes.AdminPolicy).ValidateRouteIds();
         group.MapGet("", GetUser);
         group.MapGet("/sessions", ListSessions);
         group.MapPost("/kick", Kick);

@@ -15,7 +15,7 @@ internal static class MeApi
 {
     public static RouteGroupBuilder MapMeApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/me").WithTags("Me").RequireAuthorization(AuthSchemes.UserPolicy);
+        var group = routes.MapGroup("/v1/me").WithTags("Me").RequireAuthorization(AuthSchemes.UserPolicy).ValidateRouteIds();
         group.MapGet("/", Me);
         group.MapGet("/sessions", MySessions);
         group.MapDelete("/sessions/{sessionId}", RevokeMySession);

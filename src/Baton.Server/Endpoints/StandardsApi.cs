@@ -23,8 +23,10 @@ internal static class StandardsApi
     {
         routes.MapGet("/.well-known/openid-configuration", Discovery).WithTags("Standards");
         routes.MapGet(JwksPath, Jwks).WithTags("Standards");
-        routes.MapPost(IntrospectionPath, Introspect).WithTags("Standards").DisableAntiforgery().RequireAuthorization(AuthSchemes.IntrospectPolicy);
-        routes.MapPost(RevocationPath, Revoke).WithTags("Standards").DisableAntiforgery();
+        routes.MapPost(IntrospectionPath, Introspect).WithTags("Standards").DisableAntiforgery().RequireAuthorization(AuthSchemes.IntrospectPolicy)
+            .AddEndpointFilter<UrlEncodedFormFilter>().Accepts<IFormCollection>("application/x-www-form-urlencoded");
+        routes.MapPost(RevocationPath, Revoke).WithTags("Standards").DisableAntiforgery()
+            .AddEndpointFilter<UrlEncodedFormFilter>().Accepts<IFormCollection>("application/x-www-form-urlencoded");
         return routes;
     }
 
@@ -58,7 +60,7 @@ internal static class StandardsApi
     public static async Task<Results<Ok<Introspection>, ProblemHttpResult>> Introspect(
         HttpRequest request, SigningKeys keys, SessionService sessions, TimeProvider time, CancellationToken cancellationToken)
     {
-        var (token, hint) = await ReadTokenFormAsync(request, cancellationToken);
+        var (token, hint) = TokenForm(request);
         var now = time.GetUtcNow();
         var tokens = keys.Tokens;
         var access = hint == "refresh_token" ? default : tokens.ValidateAccessToken(token, now);
@@ -90,7 +92,7 @@ internal static class StandardsApi
     public static async Task<Results<Ok, ProblemHttpResult>> Revoke(
         HttpRequest request, SigningKeys keys, SessionService sessions, TimeProvider time, CancellationToken cancellationToken)
     {
-        var (token, _) = await ReadTokenFormAsync(request, cancellationToken);
+        var (token, _) = TokenForm(request);
         var now = time.GetUtcNow();
         var tokens = keys.Tokens;
         var (userId, sessionId) = tokens.ValidateRefreshToken(token, now) is { Succeeded: true } r
@@ -119,16 +121,9 @@ internal static class StandardsApi
         return TypedResults.Ok(check.IsActive && ledger.Outcome.Find(sessionId) is { } session ? describe(session) : Introspection.Inactive);
     }
 
-    private static async Task<(string? Token, string? Hint)> ReadTokenFormAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        if (!request.HasFormContentType)
-        {
-            return (null, null);
-        }
-
-        var form = await request.ReadFormAsync(cancellationToken);
-        return (form["token"].ToString(), form["token_type_hint"].ToString());
-    }
+    /// <summary>The form <see cref="UrlEncodedFormFilter"/> has already read and checked.</summary>
+    private static (string? Token, string? Hint) TokenForm(HttpRequest request) =>
+        (request.Form["token"].ToString(), request.Form["token_type_hint"].ToString());
 }
 
 /// <summary>The OpenID Connect discovery document (the parts that apply to Baton).</summary>

@@ -9,7 +9,7 @@ namespace Baton.Server.Hosting;
 /// <summary>
 /// Cheap checks every request passes before anything else runs: no tokens in the query string
 /// (they end up in logs and proxies), bodies within the size limit, and the headers every answer
-/// carries (no caching of personal data and tokens; Retry-After on every 503).
+/// carries (no caching of personal data and tokens, no sniffing or framing, Retry-After on every 503).
 /// </summary>
 internal sealed class RequestGuardMiddleware(RequestDelegate next, IOptions<HttpLimitOptions> limits)
 {
@@ -24,6 +24,13 @@ internal sealed class RequestGuardMiddleware(RequestDelegate next, IOptions<Http
             if (!r.Headers.ContainsKey("Cache-Control"))
             {
                 r.Headers.CacheControl = "no-store";
+            }
+
+            // Nothing Baton answers is meant to be sniffed as another type or framed by any page.
+            r.Headers.XContentTypeOptions = "nosniff";
+            if (!r.Headers.ContainsKey("Content-Security-Policy"))
+            {
+                r.Headers.ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
             }
 
             if (r.StatusCode == StatusCodes.Status503ServiceUnavailable && !r.Headers.ContainsKey("Retry-After"))

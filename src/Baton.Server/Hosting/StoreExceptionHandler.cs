@@ -1,5 +1,6 @@
 using Baton.Core;
 using Baton.Core.Engine;
+using Baton.Server.Diagnostics;
 using Baton.Server.Problems;
 using Microsoft.AspNetCore.Diagnostics;
 
@@ -14,13 +15,13 @@ internal sealed class StoreExceptionHandler(ILogger<StoreExceptionHandler> logge
         {
             if (exception is not BadHttpRequestException)
             {
-                Log.Unhandled(logger, httpContext.Request.Path, exception);
+                Log.Unhandled(logger, LogText.Escape(httpContext.Request.Path.Value), exception);
             }
 
             return false;
         }
 
-        Log.StoreUnavailable(logger, httpContext.Request.Path, exception);
+        Log.StoreUnavailable(logger, LogText.Escape(httpContext.Request.Path.Value), exception);
         httpContext.Response.Headers.RetryAfter = "1";
         await ApiProblem.Of(ErrorCode.Unavailable).ExecuteAsync(httpContext);
         return true;

@@ -18,7 +18,9 @@ internal static class StoreRegistration
         switch (provider)
         {
             case StoreProvider.Sqlite:
-                services.AddOptions<SqliteStoreOptions>().BindConfiguration(SqliteStoreOptions.SectionName);
+                // A relative path is the content root's (the application's folder), not the working directory's.
+                services.AddOptions<SqliteStoreOptions>().BindConfiguration(SqliteStoreOptions.SectionName)
+                    .PostConfigure<IHostEnvironment>((o, host) => o.Path = Path.GetFullPath(o.Path, host.ContentRootPath));
                 services.AddSingleton(sp => new SqliteStore(sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value));
                 AddContracts<SqliteStore>(services);
                 break;
