@@ -29,6 +29,12 @@ internal static partial class Log
     [LoggerMessage(107, LogLevel.Warning, "User {UserId} deleted: {Count} sessions ended")]
     public static partial void UserDeleted(ILogger logger, string userId, int count);
 
+    [LoggerMessage(210, LogLevel.Information, "Password change refused: {Code}")]
+    public static partial void PasswordChangeRefused(ILogger logger, string code);
+
+    [LoggerMessage(211, LogLevel.Warning, "Session {SessionId} of user {UserId} ended: its wrong current passwords locked the account")]
+    public static partial void GuessingSessionEnded(ILogger logger, string userId, string sessionId);
+
     [LoggerMessage(304, LogLevel.Information, "Retention sweep deleted {AuditEvents} audit events and {Revocations} revocation feed entries")]
     public static partial void RetentionSwept(ILogger logger, long auditEvents, long revocations);
 
