@@ -7,22 +7,13 @@ using static Baton.Server.Tests.ApiKeyHeaders;
 
 namespace Baton.Server.Tests;
 
-public sealed class PasswordGuessingFactory : BatonFactory
-{
-    public const int MaxFailures = 3;
-
-    public PasswordGuessingFactory()
-    {
-        Settings["Baton:Accounts:MaxFailedLogins"] = MaxFailures.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        Settings["Baton:Accounts:LockoutDuration"] = "00:05:00";
-    }
-}
-
 /// <summary>SECURITY.md 47: every password check counts toward one lockout, which answers alike for unknown usernames.</summary>
-public sealed class PasswordGuessingTests(PasswordGuessingFactory factory) : IClassFixture<PasswordGuessingFactory>
+public sealed class PasswordGuessingTests(LockoutFactory factory) : IClassFixture<LockoutFactory>
 {
     private const string Wrong = "definitely the wrong one";
-    private const int MaxFailures = PasswordGuessingFactory.MaxFailures;
+
+    // As LockoutFactory configures them.
+    private const int MaxFailures = 3;
     private static readonly TimeSpan Lockout = TimeSpan.FromMinutes(5);
 
     private readonly BatonApi _api = BatonApi.For(factory);
