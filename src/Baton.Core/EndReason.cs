@@ -20,7 +20,11 @@ public enum EndReason
     PasswordChanged,
     /// <summary>The idle or absolute lifetime passed.</summary>
     Expired,
-    /// <summary>An administrator locked the account: every session ends and no new one starts until it is unlocked.</summary>
+    /// <summary>
+    /// An administrator locked the account: every session ends and no new one starts until it is
+    /// unlocked. Also the end of the one session whose wrong current passwords (password change)
+    /// locked the account out; its other sessions go on.
+    /// </summary>
     AccountLocked,
     /// <summary>The account was deleted: every session ends and no new one ever starts for its user id.</summary>
     AccountDeleted,

@@ -40,6 +40,7 @@ public class BatonFactory : WebApplicationFactory<Program>
             ["Baton:RateLimits:LoginPerMinute"] = "0",
             ["Baton:RateLimits:RegisterPerMinute"] = "0",
             ["Baton:RateLimits:RefreshPerMinute"] = "0",
+            ["Baton:RateLimits:PasswordChecksPerMinute"] = "0",
             ["Baton:Bootstrap:AdminUsername"] = AdminUsername,
             ["Baton:Bootstrap:AdminPassword"] = AdminPassword,
             ["Baton:ApiKeys:Keys:0:Name"] = "issuer",

@@ -14,6 +14,8 @@ internal sealed class AccountService(
     IPasswordHasher<UserAccount> hasher,
     IOptions<AccountOptions> options,
     LedgerEngine engine,
+    PasswordCheckLimiter limiter,
+    UnknownUsernameLockouts unknownUsernames,
     TimeProvider time)
 {
     private static readonly UserAccount Nobody = new("", "", "", null, [], "", 0, null, DateTimeOffset.UnixEpoch);
@@ -35,20 +37,41 @@ internal sealed class AccountService(
         return await users.TryCreateAsync(user, cancellationToken) ? (user, false) : (null, true);
     }
 
-    /// <summary>
-    /// Checks a username and password. Every path computes one PBKDF2 verification, so an
-    /// unknown username costs the same time as a wrong password and does not reveal itself.
-    /// </summary>
-    public async Task<PasswordCheck> CheckPasswordAsync(string username, string password, CancellationToken cancellationToken)
+    /// <summary>Checks a login's username and password (<see cref="CheckAsync"/>).</summary>
+    public async Task<PasswordCheck> CheckPasswordAsync(string username, string password, string? address, CancellationToken cancellationToken)
     {
-        var user = await users.FindByUsernameAsync(UsernameNormalizer.Normalize(username), cancellationToken);
-        if (user?.PasswordHash is not { } hash)
+        var normalized = UsernameNormalizer.Normalize(username);
+        return await CheckAsync(normalized, await users.FindByUsernameAsync(normalized, cancellationToken), password, address, cancellationToken);
+    }
+
+    /// <summary>
+    /// The one password check every endpoint goes through: a permit from the per-user and
+    /// per-address budget, then one PBKDF2 verification on every path (an unknown username costs
+    /// the same time as a wrong password), then the lockout. Failures count toward the account's
+    /// lockout, or, for a username without a password account, toward the same lockout kept in
+    /// <see cref="UnknownUsernameLockouts"/>, so neither the time nor the answers tell them apart.
+    /// </summary>
+    private async Task<PasswordCheck> CheckAsync(string normalizedUsername, UserAccount? user, string password, string? address, CancellationToken cancellationToken)
+    {
+        if (limiter.TryAcquire(normalizedUsername, address) is { } wait)
         {
-            hasher.VerifyHashedPassword(Nobody, _decoyHash.Value, password);
-            return PasswordCheck.Failed(ErrorCode.InvalidCredentials);
+            return PasswordCheck.Failed(ErrorCode.RateLimited, wait);
         }
 
         var now = time.GetUtcNow();
+        if (user?.PasswordHash is not { } hash)
+        {
+            hasher.VerifyHashedPassword(Nobody, _decoyHash.Value, password);
+            if (unknownUsernames.LockedUntil(normalizedUsername, now) is { } until)
+            {
+                return PasswordCheck.Failed(ErrorCode.AccountLocked, until - now);
+            }
+
+            return unknownUsernames.RecordFailure(normalizedUsername, now) is { } lockedUntil
+                ? PasswordCheck.Locked(lockedUntil - now)
+                : PasswordCheck.Failed(ErrorCode.InvalidCredentials);
+        }
+
         var verdict = hasher.VerifyHashedPassword(user, hash, password);
         if (user.IsLockedOutAt(now))
         {
@@ -84,7 +107,7 @@ internal sealed class AccountService(
             var settings = options.Value;
             var updated = await users.RecordFailedLoginAsync(user.Id, now, settings.MaxFailedLogins, settings.LockoutDuration, cancellationToken);
             return updated is not null && updated.IsLockedOutAt(now)
-                ? PasswordCheck.Failed(ErrorCode.AccountLocked, updated.LockedUntil - now)
+                ? PasswordCheck.Locked(updated.LockedUntil!.Value - now)
                 : PasswordCheck.Failed(ErrorCode.InvalidCredentials);
         }
 
@@ -106,18 +129,27 @@ internal sealed class AccountService(
     /// <summary>Deletes the account; the caller closes its ledger first, so no session outlives it.</summary>
     public Task<bool> DeleteAsync(string userId, CancellationToken cancellationToken) => users.DeleteAsync(userId, cancellationToken);
 
-    /// <summary>Verifies the current password and stores the new one; the caller ends the other sessions.</summary>
-    public async Task<ErrorCode?> ChangePasswordAsync(string userId, string currentPassword, string newPassword, CancellationToken cancellationToken)
+    /// <summary>
+    /// Verifies the current password as a login would (<see cref="CheckAsync"/>: the same budget,
+    /// failure count and lockout) and stores the new one; the caller ends the other sessions.
+    /// </summary>
+    public async Task<PasswordCheck> ChangePasswordAsync(string userId, string currentPassword, string newPassword, string? address, CancellationToken cancellationToken)
     {
-        var user = await users.FindByIdAsync(userId, cancellationToken);
-        if (user?.PasswordHash is not { } hash || hasher.VerifyHashedPassword(user, hash, currentPassword) == PasswordVerificationResult.Failed)
+        // The caller holds a token of this user, so a missing account reveals nothing.
+        if (await users.FindByIdAsync(userId, cancellationToken) is not { } user)
         {
-            return ErrorCode.InvalidCredentials;
+            return PasswordCheck.Failed(ErrorCode.InvalidCredentials);
+        }
+
+        var check = await CheckAsync(user.NormalizedUsername, user, currentPassword, address, cancellationToken);
+        if (check.User is null)
+        {
+            return check;
         }
 
         return await users.SetPasswordAsync(userId, hasher.HashPassword(user, newPassword), RandomIds.New(), cancellationToken)
-            ? null
-            : ErrorCode.InvalidCredentials;
+            ? check
+            : PasswordCheck.Failed(ErrorCode.InvalidCredentials);
     }
 
     /// <summary>Creates the configured admin, or gives an existing account the admin role.</summary>
@@ -141,7 +173,13 @@ internal sealed class AccountService(
 }
 
 /// <summary>The outcome of a password check.</summary>
-internal sealed record PasswordCheck(UserAccount? User, ErrorCode? Error, TimeSpan? RetryAfter)
+/// <param name="User">The account, when the password was right and nothing refused it.</param>
+/// <param name="Error">Why not, otherwise.</param>
+/// <param name="RetryAfter">When to try again (a lockout from failed checks, a spent budget).</param>
+/// <param name="ReachedLockout">This check's failure is the one that locked the account out.</param>
+internal sealed record PasswordCheck(UserAccount? User, ErrorCode? Error, TimeSpan? RetryAfter, bool ReachedLockout = false)
 {
     public static PasswordCheck Failed(ErrorCode error, TimeSpan? retryAfter = null) => new(null, error, retryAfter);
+
+    public static PasswordCheck Locked(TimeSpan retryAfter) => new(null, ErrorCode.AccountLocked, retryAfter, ReachedLockout: true);
 }

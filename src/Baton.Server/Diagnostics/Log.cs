@@ -32,6 +32,12 @@ internal static partial class Log
     [LoggerMessage(305, LogLevel.Information, "Content root {ContentRoot}; configuration file {Path}: {State}")]
     public static partial void ConfigurationFile(ILogger logger, string contentRoot, string path, string state);
 
+    [LoggerMessage(210, LogLevel.Information, "Password change refused: {Code}")]
+    public static partial void PasswordChangeRefused(ILogger logger, string code);
+
+    [LoggerMessage(211, LogLevel.Warning, "Session {SessionId} of user {UserId} ended: its wrong current passwords locked the account")]
+    public static partial void GuessingSessionEnded(ILogger logger, string userId, string sessionId);
+
     [LoggerMessage(304, LogLevel.Information, "Retention sweep deleted {AuditEvents} audit events and {Revocations} revocation feed entries")]
     public static partial void RetentionSwept(ILogger logger, long auditEvents, long revocations);
 

@@ -45,17 +45,12 @@ internal static class AuthApi
     public static async Task<Results<Ok<TokenPair>, ProblemHttpResult>> Login(
         LoginRequest request, HttpContext context, AccountService accounts, SessionService sessions, RefreshCookies cookies, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        var check = await accounts.CheckPasswordAsync(request.Username!, request.Password!, cancellationToken);
+        var check = await accounts.CheckPasswordAsync(request.Username!, request.Password!, context.Connection.RemoteIpAddress?.ToString(), cancellationToken);
         if (check.User is not { } user)
         {
             ServerMetrics.Login(check.Error);
             Log.LoginRefused(loggers.CreateLogger(Log.Category), check.Error!.Value.ToWire());
-            if (check.RetryAfter is { } wait)
-            {
-                context.Response.Headers.RetryAfter = ((long)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            }
-
-            return ApiProblem.Of(check.Error!.Value);
+            return PasswordRefused(check, context);
         }
 
         var started = await sessions.StartAsync(user.Id, user.Username, user.Roles, DeviceOf(request.Device), BearerAuthenticationHandler.ClientInfoOf(context), cancellationToken);
@@ -115,6 +110,17 @@ internal static class AuthApi
         var result = await sessions.EndAllAsync(context.User.UserId(), EndReason.Logout, null, BearerAuthenticationHandler.ClientInfoOf(context), cancellationToken);
         cookies.Expire(context.Response);
         return result.Succeeded ? TypedResults.NoContent() : ApiProblem.Of(ErrorCode.Unavailable);
+    }
+
+    /// <summary>The answer to a refused password check, with Retry-After when it says when to try again.</summary>
+    internal static ProblemHttpResult PasswordRefused(PasswordCheck check, HttpContext context, string? detail = null)
+    {
+        if (check.RetryAfter is { } wait)
+        {
+            RateLimits.SetRetryAfter(context.Response, wait);
+        }
+
+        return ApiProblem.Of(check.Error!.Value, detail);
     }
 
     internal static Device DeviceOf(DeviceRequest? device) =>

@@ -63,16 +63,34 @@ internal static class MeApi
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> ChangePassword(
-        ChangePasswordRequest request, HttpContext context, AccountService accounts, SessionService sessions, CancellationToken cancellationToken)
+        ChangePasswordRequest request, HttpContext context, AccountService accounts, SessionService sessions, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var user = context.User;
-        if (await accounts.ChangePasswordAsync(user.UserId(), request.CurrentPassword!, request.NewPassword!, cancellationToken) is { } error)
+        var client = BearerAuthenticationHandler.ClientInfoOf(context);
+        var check = await accounts.ChangePasswordAsync(user.UserId(), request.CurrentPassword!, request.NewPassword!, client.IpAddress, cancellationToken);
+        if (check.User is null)
         {
-            return ApiProblem.Of(error, "The current password is wrong.");
+            var logger = loggers.CreateLogger(Log.Category);
+            Log.PasswordChangeRefused(logger, check.Error!.Value.ToWire());
+            if (check.ReachedLockout)
+            {
+                // Its guesses locked the account: end this session (only this one, as failed
+                // logins sign no one out), so that a stolen access token cannot guess on once
+                // the lockout is over.
+                var ended = await sessions.EndAsync(user.UserId(), user.SessionIdOf(), EndReason.AccountLocked, client, cancellationToken);
+                if (!ended.Succeeded)
+                {
+                    return ApiProblem.Of(ErrorCode.Unavailable);
+                }
+
+                Log.GuessingSessionEnded(logger, user.UserId(), user.SessionIdOf());
+            }
+
+            return AuthApi.PasswordRefused(check, context, check.Error == ErrorCode.InvalidCredentials ? "The current password is wrong." : null);
         }
 
-        var ended = await sessions.EndAllAsync(user.UserId(), EndReason.PasswordChanged, user.SessionIdOf(), BearerAuthenticationHandler.ClientInfoOf(context), cancellationToken);
-        return ended.Succeeded ? TypedResults.NoContent() : ApiProblem.Of(ErrorCode.Unavailable, "The password changed, but the other sessions could not be ended yet; retry.");
+        var others = await sessions.EndAllAsync(user.UserId(), EndReason.PasswordChanged, user.SessionIdOf(), client, cancellationToken);
+        return others.Succeeded ? TypedResults.NoContent() : ApiProblem.Of(ErrorCode.Unavailable, "The password changed, but the other sessions could not be ended yet; retry.");
     }
 }
 

@@ -57,6 +57,8 @@ internal static class BatonServerExtensions
         services.AddSingleton<SessionService>();
         services.AddSingleton<RevocationWatcher>();
         services.AddSingleton<AccountService>();
+        services.AddSingleton<PasswordCheckLimiter>();
+        services.AddSingleton<UnknownUsernameLockouts>();
         services.AddSingleton<RefreshCookies>();
         services.AddSingleton<Microsoft.AspNetCore.Identity.IPasswordHasher<UserAccount>, Microsoft.AspNetCore.Identity.PasswordHasher<UserAccount>>();
         services.AddOptions<Microsoft.AspNetCore.Identity.PasswordHasherOptions>().Configure<IOptions<AccountOptions>>((hasher, accounts) =>

@@ -25,4 +25,10 @@ public sealed class AccountOptions
 
     /// <summary>How long a lockout lasts. Default 15 minutes.</summary>
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// Unknown usernames whose failed logins each node counts (so that they lock out like real
+    /// accounts); beyond this the least recently guessed one is forgotten. Default 100,000.
+    /// </summary>
+    public int TrackedUnknownUsernames { get; set; } = 100_000;
 }

@@ -80,6 +80,7 @@ internal sealed class AccountOptionsValidator : OptionsValidator<AccountOptions>
         require(o.MaxUsernameLength is >= 1 and <= 256, $"{s}:MaxUsernameLength must be between 1 and 256.");
         require(o.MaxFailedLogins >= 1, $"{s}:MaxFailedLogins must be at least 1.");
         require(o.LockoutDuration > TimeSpan.Zero, $"{s}:LockoutDuration must be positive.");
+        require(o.TrackedUnknownUsernames >= 1, $"{s}:TrackedUnknownUsernames must be at least 1 (unknown usernames must lock out like real ones).");
     }
 }
 
@@ -123,6 +124,7 @@ internal sealed class RateLimitOptionsValidator : OptionsValidator<RateLimitOpti
         require(o.LoginPerMinute >= 0, $"{s}:LoginPerMinute must not be negative.");
         require(o.RegisterPerMinute >= 0, $"{s}:RegisterPerMinute must not be negative.");
         require(o.RefreshPerMinute >= 0, $"{s}:RefreshPerMinute must not be negative.");
+        require(o.PasswordChecksPerMinute >= 0, $"{s}:PasswordChecksPerMinute must not be negative.");
     }
 }
 

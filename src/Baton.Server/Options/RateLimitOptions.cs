@@ -13,4 +13,10 @@ public sealed class RateLimitOptions
 
     /// <summary>Refreshes per address per minute. Default 120.</summary>
     public int RefreshPerMinute { get; set; } = 120;
+
+    /// <summary>
+    /// Password checks (login, password change, and any later endpoint that checks a password)
+    /// per user and, separately, per address per minute, counted on each node. Default 20.
+    /// </summary>
+    public int PasswordChecksPerMinute { get; set; } = 20;
 }
