@@ -28,6 +28,8 @@ public enum ErrorCode
     Forbidden,
     /// <summary>The store is unreachable; retry later.</summary>
     Unavailable,
+    /// <summary>A trusted backend asked for a session for an id that belongs to a local account.</summary>
+    UserIdTaken,
 }
 
 /// <summary>Wire forms of <see cref="ErrorCode"/>.</summary>
@@ -47,6 +49,7 @@ public static class ErrorCodes
         ErrorCode.SessionLimitReached => "session_limit_reached",
         ErrorCode.Forbidden => "forbidden",
         ErrorCode.Unavailable => "unavailable",
+        ErrorCode.UserIdTaken => "user_id_taken",
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, null),
     };
 }

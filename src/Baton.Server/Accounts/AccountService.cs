@@ -152,10 +152,17 @@ internal sealed class AccountService(
             : PasswordCheck.Failed(ErrorCode.InvalidCredentials);
     }
 
-    /// <summary>Creates the configured admin, or gives an existing account the admin role.</summary>
+    /// <summary>
+    /// Creates the configured admin account unless an earlier start-up (of this node or another)
+    /// did. The admin role is what marks that account: only this bootstrap grants it (registration
+    /// sets no role, and <c>sessions:issue</c> neither sets reserved roles nor touches accounts), so
+    /// an account with the username but without the role was registered by someone else and is
+    /// never promoted: start-up fails instead. The configured password is used only on creation.
+    /// </summary>
     public async Task EnsureAdminAsync(string username, string? password, CancellationToken cancellationToken)
     {
-        var existing = await users.FindByUsernameAsync(UsernameNormalizer.Normalize(username), cancellationToken);
+        var normalized = UsernameNormalizer.Normalize(username);
+        var existing = await users.FindByUsernameAsync(normalized, cancellationToken);
         if (existing is null)
         {
             if (string.IsNullOrEmpty(password))
@@ -163,11 +170,22 @@ internal sealed class AccountService(
                 throw new InvalidOperationException($"{BootstrapOptions.SectionName}:AdminPassword must be set to create the admin account '{username}'.");
             }
 
-            await RegisterAsync(username, password, [Roles.Admin], cancellationToken);
+            if ((await RegisterAsync(username, password, [Roles.Admin], cancellationToken)).User is not null)
+            {
+                return;
+            }
+
+            // Another node's bootstrap, or a registration, took the username first: judge the winner.
+            existing = await users.FindByUsernameAsync(normalized, cancellationToken);
         }
-        else if (!existing.Roles.Contains(Roles.Admin))
+
+        if (existing is not null && !existing.Roles.Contains(Roles.Admin, StringComparer.Ordinal))
         {
-            await users.SetRolesAsync(existing.Id, [.. existing.Roles, Roles.Admin], cancellationToken);
+            throw new InvalidOperationException(
+                $"{BootstrapOptions.SectionName}:AdminUsername is '{username}', but an account with that username (id {existing.Id}) already exists " +
+                "and was not created by the bootstrap, so it is not made an admin. Delete that account (start without " +
+                $"{BootstrapOptions.SectionName}:AdminUsername and call DELETE /v1/admin/users/{existing.Id} with a sessions:admin API key), " +
+                $"or choose another {BootstrapOptions.SectionName}:AdminUsername.");
         }
     }
 }

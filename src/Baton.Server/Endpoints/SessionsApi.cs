@@ -1,5 +1,8 @@
+using Baton.Core;
+using Baton.Server.Accounts;
 using Baton.Server.Auth;
 using Baton.Server.Endpoints.Contracts;
+using Baton.Server.Problems;
 using Baton.Server.Sessions;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -15,11 +18,26 @@ internal static class SessionsApi
         return group;
     }
 
+    /// <summary>
+    /// The key's scope is to start sessions, not to grant Baton's own powers: it sets no reserved
+    /// role, and it cannot sign in as (or sign out) a local account, whose ids share the namespace.
+    /// </summary>
     public static async Task<Results<Ok<TokenPair>, ProblemHttpResult>> Issue(
-        IssueSessionRequest request, HttpContext context, SessionService sessions, RefreshCookies cookies, CancellationToken cancellationToken)
+        IssueSessionRequest request, HttpContext context, AccountService accounts, SessionService sessions, RefreshCookies cookies, CancellationToken cancellationToken)
     {
+        var roles = request.Roles ?? [];
+        if (roles.Any(Roles.IsReserved))
+        {
+            return ApiProblem.Of(ErrorCode.Forbidden, "The roles include one that Baton reserves for itself (such as admin); an API key cannot grant it.");
+        }
+
+        if (await accounts.FindAsync(request.UserId!, cancellationToken) is not null)
+        {
+            return ApiProblem.Of(ErrorCode.UserIdTaken, "This id belongs to a local account; a trusted backend starts sessions only for its own user ids.");
+        }
+
         var started = await sessions.StartAsync(
-            request.UserId!, null, [.. request.Roles ?? []], AuthApi.DeviceOf(request.Device), BearerAuthenticationHandler.ClientInfoOf(context), cancellationToken);
+            request.UserId!, null, [.. roles], AuthApi.DeviceOf(request.Device), BearerAuthenticationHandler.ClientInfoOf(context), cancellationToken);
         return AuthApi.Issue(started, context, cookies);
     }
 }

@@ -1,9 +1,10 @@
 namespace Baton.Server.Options;
 
 /// <summary>
-/// An administrator account created (or given the admin role) at start-up, so a new installation
-/// needs no database access to get one. Section <c>Baton:Bootstrap</c>; set the password through
-/// the environment (<c>Baton__Bootstrap__AdminPassword</c>), not a file.
+/// An administrator account created at start-up, so a new installation needs no database access
+/// to get one. An existing account with the username is never promoted: unless this bootstrap
+/// created it (it holds the admin role), start-up fails. Section <c>Baton:Bootstrap</c>; set the
+/// password through the environment (<c>Baton__Bootstrap__AdminPassword</c>), not a file.
 /// </summary>
 public sealed class BootstrapOptions
 {

@@ -16,7 +16,7 @@ internal static class ApiProblem
         ErrorCode.AccountLocked => StatusCodes.Status403Forbidden,
         ErrorCode.RateLimited => StatusCodes.Status429TooManyRequests,
         ErrorCode.InvalidToken or ErrorCode.TokenExpired or ErrorCode.RefreshTokenReused or ErrorCode.SessionEnded => StatusCodes.Status401Unauthorized,
-        ErrorCode.SessionLimitReached => StatusCodes.Status409Conflict,
+        ErrorCode.SessionLimitReached or ErrorCode.UserIdTaken => StatusCodes.Status409Conflict,
         ErrorCode.Forbidden => StatusCodes.Status403Forbidden,
         ErrorCode.Unavailable => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status500InternalServerError,
@@ -85,6 +85,7 @@ internal static class ApiProblem
         ErrorCode.SessionLimitReached => "The account is at its session limit.",
         ErrorCode.Forbidden => "Not allowed.",
         ErrorCode.Unavailable => "The service is temporarily unavailable.",
+        ErrorCode.UserIdTaken => "The user id belongs to a local account.",
         _ => "Error.",
     };
 

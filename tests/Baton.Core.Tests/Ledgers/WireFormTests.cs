@@ -43,6 +43,7 @@ public class WireFormTests
     [InlineData(ErrorCode.SessionLimitReached, "session_limit_reached")]
     [InlineData(ErrorCode.Forbidden, "forbidden")]
     [InlineData(ErrorCode.Unavailable, "unavailable")]
+    [InlineData(ErrorCode.UserIdTaken, "user_id_taken")]
     public void ToWire_ErrorCode_IsContractCode(ErrorCode code, string expected)
     {
         Assert.Equal(expected, code.ToWire());
@@ -53,7 +54,7 @@ public class WireFormTests
     {
         var codes = Enum.GetValues<ErrorCode>();
 
-        Assert.Equal(11, codes.Length);
+        Assert.Equal(12, codes.Length);
         Assert.Equal(codes.Length, codes.Select(c => c.ToWire()).Distinct(StringComparer.Ordinal).Count());
     }
 
