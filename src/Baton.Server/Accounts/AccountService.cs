@@ -19,6 +19,11 @@ internal sealed class AccountService(
     private static readonly UserAccount Nobody = new("", "", "", null, [], "", 0, null, DateTimeOffset.UnixEpoch);
     private readonly Lazy<string> _decoyHash = new(() => hasher.HashPassword(Nobody, RandomIds.New()));
 
+    /// <summary>
+    /// Creates the account; <c>Taken</c> when its normalized username or its confusable skeleton
+    /// belongs to another account (one answer for both, so a look-alike reveals no more than the name).
+    /// The caller has checked the username against <see cref="UsernameRules"/>.
+    /// </summary>
     public async Task<(UserAccount? User, bool Taken)> RegisterAsync(string username, string password, IReadOnlyList<string> roles, CancellationToken cancellationToken)
     {
         var user = new UserAccount(
@@ -41,7 +46,10 @@ internal sealed class AccountService(
     /// </summary>
     public async Task<PasswordCheck> CheckPasswordAsync(string username, string password, CancellationToken cancellationToken)
     {
-        var user = await users.FindByUsernameAsync(UsernameNormalizer.Normalize(username), cancellationToken);
+        // A username that cannot be normalized (an unpaired surrogate) names no account: the decoy path.
+        var user = UsernameNormalizer.TryNormalize(username, out var normalized)
+            ? await users.FindByUsernameAsync(normalized, cancellationToken)
+            : null;
         if (user?.PasswordHash is not { } hash)
         {
             hasher.VerifyHashedPassword(Nobody, _decoyHash.Value, password);
@@ -123,6 +131,11 @@ internal sealed class AccountService(
     /// <summary>Creates the configured admin, or gives an existing account the admin role.</summary>
     public async Task EnsureAdminAsync(string username, string? password, CancellationToken cancellationToken)
     {
+        if (UsernameRules.Check(username) is { } invalid)
+        {
+            throw new InvalidOperationException($"{BootstrapOptions.SectionName}:AdminUsername is not a valid username: {invalid}");
+        }
+
         var existing = await users.FindByUsernameAsync(UsernameNormalizer.Normalize(username), cancellationToken);
         if (existing is null)
         {
@@ -131,7 +144,12 @@ internal sealed class AccountService(
                 throw new InvalidOperationException($"{BootstrapOptions.SectionName}:AdminPassword must be set to create the admin account '{username}'.");
             }
 
-            await RegisterAsync(username, password, [Roles.Admin], cancellationToken);
+            var (_, taken) = await RegisterAsync(username, password, [Roles.Admin], cancellationToken);
+            if (taken)
+            {
+                throw new InvalidOperationException(
+                    $"{BootstrapOptions.SectionName}:AdminUsername '{username}' looks like an existing account's username (the same confusable skeleton), so it cannot be created; choose another name.");
+            }
         }
         else if (!existing.Roles.Contains(Roles.Admin))
         {
