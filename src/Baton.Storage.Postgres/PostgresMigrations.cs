@@ -68,5 +68,14 @@ internal static class PostgresMigrations
                 at timestamptz NOT NULL);
             CREATE INDEX revocations_at ON revocations (at);
             """),
+        (3, """
+            -- The confusable skeleton of the username (UsernameNormalizer.Skeleton): unique, so no
+            -- account can register a look-alike of another. Computed in C#: MigrateAsync fills the
+            -- rows left NULL here (the partial index finds them); a later change of the confusables
+            -- data sets the column to NULL in a migration of its own, and the same step recomputes it.
+            ALTER TABLE users ADD COLUMN username_skeleton text;
+            CREATE UNIQUE INDEX users_username_skeleton ON users (username_skeleton);
+            CREATE INDEX users_without_skeleton ON users (created_at) WHERE username_skeleton IS NULL;
+            """),
     ];
 }

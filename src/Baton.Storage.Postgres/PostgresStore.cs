@@ -112,6 +112,7 @@ public sealed partial class PostgresStore : ILedgerStore, IUserStore, IAuditLog,
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return true;
         }, retry: true, cancellationToken).ConfigureAwait(false);
+        await BackfillSkeletonsAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -55,6 +55,7 @@ public sealed partial class SqliteStore : ILedgerStore, IUserStore, IAuditLog, I
             transaction.Commit();
         }
 
+        BackfillSkeletons(connection);
         return true;
     }, cancellationToken);
 
