@@ -63,6 +63,7 @@ up() {
     Baton__RateLimits__LoginPerMinute="${Baton__RateLimits__LoginPerMinute:-0}" \
     Baton__RateLimits__RegisterPerMinute="${Baton__RateLimits__RegisterPerMinute:-0}" \
     Baton__RateLimits__RefreshPerMinute="${Baton__RateLimits__RefreshPerMinute:-0}" \
+    Baton__RateLimits__PasswordChecksPerMinute="${Baton__RateLimits__PasswordChecksPerMinute:-0}" \
       nohup dotnet "$CLUSTER_DIR/app/Baton.Server.dll" --contentRoot "$CLUSTER_DIR/app" >"$CLUSTER_DIR/node-$i.log" 2>&1 &
     echo $! >"$CLUSTER_DIR/node-$i.pid"
     upstreams="$upstreams    server 127.0.0.1:$port max_fails=1 fail_timeout=2s;\n"

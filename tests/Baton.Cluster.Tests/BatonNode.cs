@@ -35,6 +35,7 @@ public sealed class BatonNode : IAsyncDisposable
             ["Baton__RateLimits__LoginPerMinute"] = "0",
             ["Baton__RateLimits__RegisterPerMinute"] = "0",
             ["Baton__RateLimits__RefreshPerMinute"] = "0",
+            ["Baton__RateLimits__PasswordChecksPerMinute"] = "0",
             ["Baton__Sessions__MaxSessionsPerUser"] = "3",
             ["Baton__Bootstrap__AdminUsername"] = AdminUsername,
             ["Baton__Bootstrap__AdminPassword"] = AdminPassword,
