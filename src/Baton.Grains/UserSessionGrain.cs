@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Baton.Core;
 using Baton.Core.Audit;
 using Baton.Core.Ledgers;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Storage;
@@ -25,7 +26,7 @@ public sealed class UserSessionGrain(
     [PersistentState("ledger", "sessions")] IPersistentState<UserSessionState> state,
     IEventLog eventLog,
     IOptions<SessionPolicy> policy,
-    TimeProvider time,
+    [FromKeyedServices(BatonGrainsSiloBuilderExtensions.ClockKey)] TimeProvider time,
     ILogger<UserSessionGrain> logger) : Grain, IUserSessionGrain
 {
     private readonly SessionPolicy _policy = policy.Value;
