@@ -22,16 +22,19 @@ public sealed partial class SqliteStore : ILedgerStore, IUserStore, IAuditLog, I
     {
         ArgumentNullException.ThrowIfNull(options);
         Path = System.IO.Path.GetFullPath(options.Path);
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = Path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            // Microsoft.Data.Sqlite retries SQLITE_BUSY until the command timeout (whole seconds).
-            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds)),
-        }.ToString();
+        _connectionString = ConnectionString(Path, options.BusyTimeout);
         BusyTimeoutMilliseconds = (int)options.BusyTimeout.TotalMilliseconds;
     }
+
+    /// <summary>The connection string of every connection to the file at <paramref name="path"/>.</summary>
+    internal static string ConnectionString(string path, TimeSpan busyTimeout) => new SqliteConnectionStringBuilder
+    {
+        DataSource = path,
+        Mode = SqliteOpenMode.ReadWriteCreate,
+        Pooling = true,
+        // Microsoft.Data.Sqlite retries SQLITE_BUSY until the command timeout (whole seconds).
+        DefaultTimeout = Math.Max(1, (int)Math.Ceiling(busyTimeout.TotalSeconds)),
+    }.ToString();
 
     /// <summary>The database file.</summary>
     public string Path { get; }
@@ -41,20 +44,7 @@ public sealed partial class SqliteStore : ILedgerStore, IUserStore, IAuditLog, I
     /// <inheritdoc />
     public Task MigrateAsync(CancellationToken cancellationToken) => RunAsync(connection =>
     {
-        Execute(connection, "PRAGMA journal_mode = WAL; CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL);");
-        foreach (var (version, sql) in SqliteMigrations.All)
-        {
-            // BEGIN IMMEDIATE takes the write lock first, so two processes migrating at once apply each step once.
-            using var transaction = connection.BeginTransaction(deferred: false);
-            if (Scalar(connection, "SELECT COUNT(*) FROM schema_migrations WHERE version = $v", ("$v", version)) is 0L)
-            {
-                Execute(connection, sql);
-                Execute(connection, "INSERT INTO schema_migrations (version, applied_at) VALUES ($v, $at)", ("$v", version), ("$at", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
-            }
-
-            transaction.Commit();
-        }
-
+        SqliteMigrations.Apply(connection);
         return true;
     }, cancellationToken);
 
@@ -143,17 +133,9 @@ public sealed partial class SqliteStore : ILedgerStore, IUserStore, IAuditLog, I
             using var connection = Open();
             return Task.FromResult(work(connection));
         }
-        catch (SqliteException e) when (SqliteErrors.IsUnavailable(e))
+        catch (Exception e) when (SqliteErrors.AsUnavailable(e, Path) is { } unavailable)
         {
-            throw SqliteErrors.Unavailable(e);
-        }
-        catch (IOException e)
-        {
-            throw new StoreUnavailableException($"The SQLite file {Path} cannot be used.", e);
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            throw new StoreUnavailableException($"The SQLite file {Path} cannot be used.", e);
+            throw unavailable;
         }
     }
 
@@ -180,7 +162,7 @@ public sealed partial class SqliteStore : ILedgerStore, IUserStore, IAuditLog, I
         }
     }
 
-    private static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    internal static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
     {
         var command = connection.CreateCommand();
         command.CommandText = sql;
@@ -192,13 +174,13 @@ public sealed partial class SqliteStore : ILedgerStore, IUserStore, IAuditLog, I
         return command;
     }
 
-    private static int Execute(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    internal static int Execute(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
     {
         using var command = Command(connection, sql, parameters);
         return command.ExecuteNonQuery();
     }
 
-    private static object? Scalar(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    internal static object? Scalar(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
     {
         using var command = Command(connection, sql, parameters);
         return command.ExecuteScalar();
