@@ -1,5 +1,5 @@
 using Baton.Core;
-using Baton.Core.Engine;
+using Baton.Core.Storage;
 using Baton.Core.Ledgers;
 using BenchmarkDotNet.Attributes;
 

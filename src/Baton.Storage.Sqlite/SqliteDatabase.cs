@@ -18,7 +18,7 @@ namespace Baton.Storage.Sqlite;
 /// </para>
 /// <para>
 /// A failed batch (disk full, file unwritable, lock held past <see cref="SqliteStoreOptions.BusyTimeout"/>)
-/// fails every write in it with <see cref="Core.Engine.StoreUnavailableException"/>; an expected
+/// fails every write in it with <see cref="Core.Storage.StoreUnavailableException"/>; an expected
 /// outcome of one write (a stale ETag) is that write's own result and does not fail the batch.
 /// </para>
 /// </remarks>

@@ -1,4 +1,4 @@
-using Baton.Core.Engine;
+using Baton.Core.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace Baton.Storage.Sqlite;

@@ -14,7 +14,7 @@ namespace Baton.Storage.Sqlite;
 /// <remarks>
 /// A stale ETag throws <see cref="InconsistentStateException"/>, as Orleans expects: the grain
 /// deactivates and nothing of the stale write persists (DESIGN.md §1.3, invariant I8). An outage of
-/// the file throws <see cref="Core.Engine.StoreUnavailableException"/>; note that Orleans' state
+/// the file throws <see cref="Core.Storage.StoreUnavailableException"/>; note that Orleans' state
 /// bridge wraps exceptions that are not Orleans' own in an <c>OrleansException</c>, so a grain's
 /// caller finds it as the inner exception.
 /// </remarks>

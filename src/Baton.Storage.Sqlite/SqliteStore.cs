@@ -1,5 +1,4 @@
 using Baton.Core.Audit;
-using Baton.Core.Engine;
 using Baton.Core.Ledgers;
 using Baton.Core.Storage;
 using Baton.Core.Users;
@@ -9,10 +8,10 @@ namespace Baton.Storage.Sqlite;
 
 /// <summary>
 /// Baton's embedded default store: one SQLite file in WAL mode, for a single Baton process.
-/// Every write is one <c>BEGIN IMMEDIATE</c> transaction with <c>synchronous=FULL</c>, so an
-/// answered request is on disk; the ledger's compare-and-swap and its audit events commit together.
+/// It holds accounts and signing keys, and reads the audit log and revocation feed that
+/// <see cref="SqliteEventLog"/> appends to; the grains' state is <see cref="SqliteGrainStorage"/>'s.
 /// </summary>
-public sealed partial class SqliteStore : ILedgerStore, IUserStore, IAuditLog, IRevocationLog, ISigningKeyStore, IStoreMigrator, IDisposable
+public sealed partial class SqliteStore : IUserStore, IAuditLog, IRevocationLog, ISigningKeyStore, IStoreMigrator, IDisposable
 {
     private readonly string _connectionString;
     private volatile bool _directoryReady;
@@ -47,79 +46,6 @@ public sealed partial class SqliteStore : ILedgerStore, IUserStore, IAuditLog, I
         SqliteMigrations.Apply(connection);
         return true;
     }, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<Ledger> LoadAsync(string userId, CancellationToken cancellationToken) =>
-        RunAsync(connection => Load(connection, userId), cancellationToken);
-
-    /// <inheritdoc />
-    public Task<bool> TrySaveAsync(LedgerWrite write, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(write);
-        return RunAsync(connection =>
-        {
-            using var transaction = connection.BeginTransaction(deferred: false);
-            if (!Save(connection, write))
-            {
-                return false; // lost the race: the transaction rolls back on dispose, nothing was written
-            }
-
-            transaction.Commit();
-            return true;
-        }, cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public Task<bool> WriteExclusiveAsync(string userId, Func<Ledger, LedgerWrite?> decide, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(userId);
-        ArgumentNullException.ThrowIfNull(decide);
-        return RunAsync(connection =>
-        {
-            // BEGIN IMMEDIATE takes the file's write lock before the read, so no writer gets in between.
-            using var transaction = connection.BeginTransaction(deferred: false);
-            if (decide(Load(connection, userId)) is not { } write)
-            {
-                return true;
-            }
-
-            if (!Save(connection, write))
-            {
-                return false;
-            }
-
-            transaction.Commit();
-            return true;
-        }, cancellationToken);
-    }
-
-    private static Ledger Load(SqliteConnection connection, string userId)
-    {
-        using var command = Command(connection, "SELECT version, document FROM ledgers WHERE user_id = $u", ("$u", userId));
-        using var reader = command.ExecuteReader();
-        return reader.Read()
-            ? LedgerSerializer.Deserialize(userId, reader.GetInt64(0), (byte[])reader.GetValue(1))
-            : Ledger.Empty(userId);
-    }
-
-    /// <summary>The compare-and-swap write and its audit events, inside the caller's transaction; false when the stored version moved on.</summary>
-    private static bool Save(SqliteConnection connection, LedgerWrite write)
-    {
-        var ledger = write.Ledger;
-        var document = LedgerSerializer.Serialize(ledger);
-        var written = write.ExpectedVersion == 0
-            ? Execute(connection, "INSERT INTO ledgers (user_id, version, document, expires_at) VALUES ($u, $v, $d, $e) ON CONFLICT (user_id) DO NOTHING",
-                ("$u", ledger.UserId), ("$v", ledger.Version), ("$d", document), ("$e", write.ExpiresAt.ToUnixTimeMilliseconds()))
-            : Execute(connection, "UPDATE ledgers SET version = $v, document = $d, expires_at = $e WHERE user_id = $u AND version = $expected",
-                ("$u", ledger.UserId), ("$v", ledger.Version), ("$d", document), ("$e", write.ExpiresAt.ToUnixTimeMilliseconds()), ("$expected", write.ExpectedVersion));
-        if (written != 1)
-        {
-            return false;
-        }
-
-        AppendAuditEvents(connection, ledger.UserId, write);
-        return true;
-    }
 
     /// <inheritdoc />
     public void Dispose() => SqliteConnection.ClearPool(new SqliteConnection(_connectionString));

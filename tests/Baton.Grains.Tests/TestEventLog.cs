@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Baton.Core.Audit;
-using Baton.Core.Engine;
+using Baton.Core.Storage;
 
 namespace Baton.Grains.Tests;
 

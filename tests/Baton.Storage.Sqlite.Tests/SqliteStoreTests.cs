@@ -1,4 +1,4 @@
-using Baton.Core.Engine;
+using Baton.Core.Storage;
 using Baton.Core.Ledgers;
 using Baton.Testing.Storage;
 using Microsoft.Data.Sqlite;

@@ -1,5 +1,5 @@
-using Baton.Core.Engine;
 using Baton.Server.Diagnostics;
+using Baton.Server.Sessions;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -13,8 +13,10 @@ internal static class OperationsApi
 
     public static IServiceCollection AddBatonOperations(this IServiceCollection services)
     {
-        services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: [ReadyTag]);
-        services.AddSingleton(_ => new PrometheusExporter([EngineMetrics.MeterName, ServerMetrics.MeterName, Baton.Storage.Postgres.PostgresChangeFeed.MeterName, "Microsoft.AspNetCore.Hosting"]));
+        services.AddHealthChecks()
+            .AddCheck<StoreHealthCheck>("store", tags: [ReadyTag])
+            .AddCheck<RevocationFollowerHealthCheck>("revocation-follower", tags: [ReadyTag]);
+        services.AddSingleton(_ => new PrometheusExporter([ServerMetrics.MeterName, "Microsoft.AspNetCore.Hosting"]));
         return services;
     }
 
@@ -31,21 +33,23 @@ internal static class OperationsApi
     }
 }
 
-/// <summary>Ready when the store answers a ledger read, the operation every request depends on.</summary>
-internal sealed class StoreHealthCheck(ILedgerStore store) : IHealthCheck
+/// <summary>Ready when a grain answers from storage: the path every login and refresh depends on.</summary>
+internal sealed class StoreHealthCheck(SessionService sessions) : IHealthCheck
 {
     private const string ProbeUserId = "baton:health-probe";
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        try
-        {
-            await store.LoadAsync(ProbeUserId, cancellationToken);
-            return HealthCheckResult.Healthy();
-        }
-        catch (StoreUnavailableException e)
-        {
-            return HealthCheckResult.Unhealthy("The store is unavailable.", e);
-        }
+        var probe = await sessions.SummaryAsync(ProbeUserId, cancellationToken);
+        return probe.Succeeded ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("The grains cannot reach their storage.");
     }
+}
+
+/// <summary>Not ready while the revocation follower is behind: this front then asks a grain for every token (SECURITY.md 35).</summary>
+internal sealed class RevocationFollowerHealthCheck(RevokedSessions revoked) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(revoked.IsCurrent
+            ? HealthCheckResult.Healthy($"{revoked.Count} ended sessions known.")
+            : HealthCheckResult.Unhealthy("The revocation follower is behind."));
 }

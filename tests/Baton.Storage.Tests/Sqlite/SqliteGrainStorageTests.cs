@@ -1,5 +1,5 @@
 using Baton.Core.Audit;
-using Baton.Core.Engine;
+using Baton.Core.Storage;
 using Baton.Storage.Sqlite;
 using Baton.Storage.Tests.Contracts;
 using Microsoft.Data.Sqlite;

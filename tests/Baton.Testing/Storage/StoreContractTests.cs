@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using Baton.Core;
 using Baton.Core.Audit;
-using Baton.Core.Engine;
+using Baton.Core.Storage;
 using Baton.Core.Ledgers;
 using Baton.Core.Tokens;
 using Baton.Core.Users;

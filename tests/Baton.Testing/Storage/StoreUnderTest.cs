@@ -1,5 +1,4 @@
 using Baton.Core.Audit;
-using Baton.Core.Engine;
 using Baton.Core.Storage;
 using Baton.Core.Users;
 

@@ -1,4 +1,4 @@
-namespace Baton.Core.Engine;
+namespace Baton.Core.Storage;
 
 /// <summary>
 /// A store could not be reached or gave up (connection refused or lost, timeout, pool exhausted,
