@@ -59,6 +59,15 @@ internal static class SqliteMigrations
                 at INTEGER NOT NULL);
             CREATE INDEX revocations_at ON revocations (at);
             """),
+        (3, """
+            -- The confusable skeleton of the username (UsernameNormalizer.Skeleton): unique, so no
+            -- account can register a look-alike of another. Computed in C#: MigrateAsync fills the
+            -- rows left NULL here (the partial index finds them); a later change of the confusables
+            -- data sets the column to NULL in a migration of its own, and the same step recomputes it.
+            ALTER TABLE users ADD COLUMN username_skeleton TEXT;
+            CREATE UNIQUE INDEX users_username_skeleton ON users (username_skeleton);
+            CREATE INDEX users_without_skeleton ON users (created_at) WHERE username_skeleton IS NULL;
+            """),
         (4, """
             -- Orleans grain state (SqliteGrainStorage): one JSON document per grain and state name, guarded by its ETag.
             CREATE TABLE grain_state (

@@ -14,8 +14,9 @@ public sealed partial class SqliteStore
     {
         ArgumentNullException.ThrowIfNull(user);
         return RunAsync(connection => Execute(connection,
-            $"INSERT INTO users ({UserColumns}) VALUES ($id, $name, $normalized, $hash, $roles, $stamp, $failures, $locked, $created) ON CONFLICT DO NOTHING",
-            ("$id", user.Id), ("$name", user.Username), ("$normalized", user.NormalizedUsername), ("$hash", user.PasswordHash),
+            // Either unique key refuses: the normalized username, or the confusable skeleton (a look-alike).
+            $"INSERT INTO users ({UserColumns}, username_skeleton) VALUES ($id, $name, $normalized, $hash, $roles, $stamp, $failures, $locked, $created, $skeleton) ON CONFLICT DO NOTHING",
+            ("$id", user.Id), ("$name", user.Username), ("$normalized", user.NormalizedUsername), ("$skeleton", user.UsernameSkeleton), ("$hash", user.PasswordHash),
             ("$roles", RolesJson(user.Roles)), ("$stamp", user.SecurityStamp), ("$failures", user.FailedLoginCount),
             ("$locked", Millis(user.LockedUntil)), ("$created", user.CreatedAt.ToUnixTimeMilliseconds())) == 1, cancellationToken);
     }
@@ -68,6 +69,42 @@ public sealed partial class SqliteStore
     /// <inheritdoc />
     public Task<bool> DeleteAsync(string userId, CancellationToken cancellationToken) =>
         RunAsync(connection => Execute(connection, "DELETE FROM users WHERE id = $id", ("$id", userId)) == 1, cancellationToken);
+
+    /// <summary>
+    /// Gives accounts without a skeleton (created before migration 3, or by an older node) theirs,
+    /// oldest first, and their lookup key as NFKC really computes it (before, normalization did
+    /// nothing outside ASCII, so "Jose\u0301" was stored apart from "José"). Of two old accounts that
+    /// look alike the younger keeps no skeleton, or its old key: both stay, and the older one already
+    /// refuses a third.
+    /// </summary>
+    private static void BackfillSkeletons(SqliteConnection connection)
+    {
+        using var transaction = connection.BeginTransaction(deferred: false);
+        var missing = new List<(string Id, string Username)>();
+        using (var command = Command(connection, "SELECT id, username FROM users WHERE username_skeleton IS NULL ORDER BY created_at, id"))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                missing.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+
+        foreach (var (id, username) in missing)
+        {
+            if (KeysOf(username) is ({ } normalized, { } skeleton))
+            {
+                Execute(connection, "UPDATE OR IGNORE users SET normalized_username = $normalized WHERE id = $id", ("$id", id), ("$normalized", normalized));
+                Execute(connection, "UPDATE OR IGNORE users SET username_skeleton = $skeleton WHERE id = $id", ("$id", id), ("$skeleton", skeleton));
+            }
+        }
+
+        transaction.Commit();
+    }
+
+    /// <summary>An old username that cannot be normalized (registered before the rules) keeps what it has.</summary>
+    private static (string Normalized, string Skeleton)? KeysOf(string username) =>
+        UsernameNormalizer.TryNormalize(username, out var normalized) ? (normalized, UsernameNormalizer.Skeleton(username)) : null;
 
     private static UserAccount? ReadUser(SqliteConnection connection, string sql, string value, params (string Name, object? Value)[] more)
     {

@@ -44,6 +44,8 @@ public sealed partial class SqliteStore : IUserStore, IAuditLog, IRevocationLog,
     public Task MigrateAsync(CancellationToken cancellationToken) => RunAsync(connection =>
     {
         SqliteMigrations.Apply(connection);
+
+        BackfillSkeletons(connection);
         return true;
     }, cancellationToken);
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Baton.LoadTest;
@@ -37,7 +38,7 @@ root.SetAction(async (parse, cancellationToken) =>
     var targets = parse.GetValue(urls)!.Select(u => new Uri(u)).ToArray();
     if (targets.FirstOrDefault(u => !u.IsLoopback) is { } remote)
     {
-        AnsiConsole.MarkupLineInterpolated($"[red]{remote} is not a loopback address; the load tool only drives servers on this machine.[/]");
+        AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[red]{remote} is not a loopback address; the load tool only drives servers on this machine.[/]");
         return 2;
     }
 
@@ -45,13 +46,13 @@ root.SetAction(async (parse, cancellationToken) =>
         TimeSpan.FromSeconds(parse.GetValue(duration)), TimeSpan.FromSeconds(parse.GetValue(warmup)), parse.GetValue(maxRequests), parse.GetValue(stormSize), "a long passphrase for load tests");
     var which = parse.GetValue(scenario)!;
     bool Runs(string name) => which == name || (which == "all" && name != "scale");
-    void Progress(string message) => AnsiConsole.MarkupLineInterpolated($"[grey]{DateTime.Now:HH:mm:ss} {message}[/]");
+    void Progress(string message) => AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[grey]{DateTime.Now:HH:mm:ss} {message}[/]");
     var results = new List<ScenarioResult>();
     var baselines = new Dictionary<string, double>();
 
     using var client = new BatonClient(targets, settings.ApiKey) { ProtectedPath = parse.GetValue(protectedPath)! };
     var scenarios = new Scenarios(client, settings, Progress);
-    AnsiConsole.MarkupLineInterpolated($"[bold]Baton load test[/]: {string.Join(", ", targets.Select(t => t.ToString()))}, {settings.Concurrency} in flight, {settings.Duration.TotalSeconds} s per scenario");
+    AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[bold]Baton load test[/]: {string.Join(", ", targets.Select(t => t.ToString()))}, {settings.Concurrency} in flight, {settings.Duration.TotalSeconds} s per scenario");
 
     if (!parse.GetValue(noBaselines))
     {

@@ -23,6 +23,9 @@ public sealed record UserAccount(
     DateTimeOffset? LockedUntil,
     DateTimeOffset CreatedAt)
 {
+    /// <summary>The look-alike key (<see cref="UsernameNormalizer.Skeleton"/> of the username); unique, so no account can pass for another.</summary>
+    public string UsernameSkeleton => UsernameNormalizer.Skeleton(Username);
+
     /// <summary>True when logins are refused at <paramref name="now"/>.</summary>
     public bool IsLockedOutAt(DateTimeOffset now) => LockedUntil is { } until && now < until;
 }

@@ -22,6 +22,11 @@ internal sealed class AccountService(
     private static readonly UserAccount Nobody = new("", "", "", null, [], "", 0, null, DateTimeOffset.UnixEpoch);
     private readonly Lazy<string> _decoyHash = new(() => hasher.HashPassword(Nobody, RandomIds.New()));
 
+    /// <summary>
+    /// Creates the account; <c>Taken</c> when its normalized username or its confusable skeleton
+    /// belongs to another account (one answer for both, so a look-alike reveals no more than the name).
+    /// The caller has checked the username against <see cref="UsernameRules"/>.
+    /// </summary>
     public async Task<(UserAccount? User, bool Taken)> RegisterAsync(string username, string password, IReadOnlyList<string> roles, CancellationToken cancellationToken)
     {
         var user = new UserAccount(
@@ -41,8 +46,11 @@ internal sealed class AccountService(
     /// <summary>Checks a login's username and password (<see cref="CheckAsync"/>).</summary>
     public async Task<PasswordCheck> CheckPasswordAsync(string username, string password, string? address, CancellationToken cancellationToken)
     {
-        var normalized = UsernameNormalizer.Normalize(username);
-        return await CheckAsync(normalized, await users.FindByUsernameAsync(normalized, cancellationToken), password, address, cancellationToken);
+        // A username that cannot be normalized (an unpaired surrogate) names no account: the decoy path.
+        var user = UsernameNormalizer.TryNormalize(username, out var normalized)
+            ? await users.FindByUsernameAsync(normalized, cancellationToken)
+            : null;
+        return await CheckAsync(normalized ?? username, user, password, address, cancellationToken);
     }
 
     /// <summary>
@@ -152,6 +160,11 @@ internal sealed class AccountService(
     /// </summary>
     public async Task EnsureAdminAsync(string username, string? password, CancellationToken cancellationToken)
     {
+        if (UsernameRules.Check(username) is { } invalid)
+        {
+            throw new InvalidOperationException($"{BootstrapOptions.SectionName}:AdminUsername is not a valid username: {invalid}");
+        }
+
         var normalized = UsernameNormalizer.Normalize(username);
         var existing = await users.FindByUsernameAsync(normalized, cancellationToken);
         if (existing is null)
@@ -167,7 +180,9 @@ internal sealed class AccountService(
             }
 
             // Another node's bootstrap, or a registration, took the username first: judge the winner.
-            existing = await users.FindByUsernameAsync(normalized, cancellationToken);
+            // No account under the name itself means a look-alike holds its skeleton.
+            existing = await users.FindByUsernameAsync(normalized, cancellationToken) ?? throw new InvalidOperationException(
+                $"{BootstrapOptions.SectionName}:AdminUsername '{username}' looks like an existing account's username (the same confusable skeleton), so it cannot be created; choose another name.");
         }
 
         if (existing is not null && !existing.Roles.Contains(Roles.Admin, StringComparer.Ordinal))

@@ -1,12 +1,13 @@
 using Baton.Core.Storage;
 using Baton.Core.Tokens;
+using Baton.Core.Users;
 using Baton.Server.Accounts;
 using Baton.Server.Options;
 using Microsoft.Extensions.Options;
 
 namespace Baton.Server.Hosting;
 
-/// <summary>Runs before the server takes requests: schema migrations, the signing key ring, the bootstrap admin.</summary>
+/// <summary>Runs before the server takes requests: the Unicode check usernames need, schema migrations, the signing key ring, the bootstrap admin.</summary>
 internal sealed class StartupTasks(
     IStoreMigrator migrator,
     SigningKeys keys,
@@ -16,6 +17,7 @@ internal sealed class StartupTasks(
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        UsernameNormalizer.EnsureAvailable();
         await migrator.MigrateAsync(cancellationToken);
         await keys.InitializeAsync(cancellationToken);
         if (bootstrap.Value.AdminUsername is { Length: > 0 } admin)

@@ -45,6 +45,21 @@ public abstract class StoreContractTests
     }
 
     [Fact]
+    public async Task Users_SameConfusableSkeleton_IsRefused_UntilTheOtherIsDeleted()
+    {
+        await using var store = await CreateStoreAsync();
+        Assert.True(await store.Users.TryCreateAsync(User("id-1", "admin"), CancellationToken.None));
+        var lookAlike = User("id-2", "\u0430dmin"); // Cyrillic а: another normalized name, the same skeleton
+
+        Assert.NotEqual("ADMIN", lookAlike.NormalizedUsername);
+        Assert.False(await store.Users.TryCreateAsync(lookAlike, CancellationToken.None));
+        Assert.Null(await store.Users.FindByIdAsync("id-2", CancellationToken.None));
+
+        Assert.True(await store.Users.DeleteAsync("id-1", CancellationToken.None));
+        Assert.True(await store.Users.TryCreateAsync(lookAlike, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task RecordFailedLogin_Parallel_CountsEveryFailure_AndLocksAtTheLimit()
     {
         await using var store = await CreateStoreAsync();

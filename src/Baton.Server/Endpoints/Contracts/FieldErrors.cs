@@ -1,3 +1,4 @@
+using Baton.Core.Users;
 using Baton.Server.Options;
 
 namespace Baton.Server.Endpoints.Contracts;
@@ -38,9 +39,10 @@ internal sealed class FieldErrors
         if (value is not null)
         {
             Required(field, value, maxLength);
-            if (value.Any(char.IsControl))
+            if (UsernameRules.HasControlOrFormat(value))
             {
-                Add(field, "Control characters are not allowed.");
+                // Bidi overrides and other format characters would make the name shown in a session list lie (SECURITY.md 46).
+                Add(field, "Control and format characters are not allowed.");
             }
         }
     }
@@ -48,9 +50,9 @@ internal sealed class FieldErrors
     public void Username(string field, string? value, AccountOptions limits)
     {
         Required(field, value, limits.MaxUsernameLength);
-        if (value is not null && (value.Any(char.IsControl) || value.Any(char.IsWhiteSpace)))
+        if (value is { Length: > 0 } && UsernameRules.Check(value) is { } error)
         {
-            Add(field, "Whitespace and control characters are not allowed.");
+            Add(field, error);
         }
     }
 
