@@ -140,6 +140,7 @@ public sealed class UserSessionGrain(
             catch (Exception e)
             {
                 state.State = before;
+                SessionMetrics.WriteFailed(StaleEtag(e) is not null);
                 if (StaleEtag(e) is { } stale)
                 {
                     Log.StaleActivation(logger, UserId);
@@ -152,6 +153,7 @@ public sealed class UserSessionGrain(
             }
 
             _delivered = 0;
+            SessionMetrics.Committed(change.Events);
         }
 
         await DeliverOutboxAsync(CancellationToken.None);

@@ -16,7 +16,7 @@ internal static class OperationsApi
         services.AddHealthChecks()
             .AddCheck<StoreHealthCheck>("store", tags: [ReadyTag])
             .AddCheck<RevocationFollowerHealthCheck>("revocation-follower", tags: [ReadyTag]);
-        services.AddSingleton(_ => new PrometheusExporter([ServerMetrics.MeterName, "Microsoft.AspNetCore.Hosting"]));
+        services.AddSingleton(_ => new PrometheusExporter([ServerMetrics.MeterName, Baton.Grains.SessionMetrics.MeterName, "Microsoft.AspNetCore.Hosting"]));
         return services;
     }
 
