@@ -2,6 +2,8 @@ using Baton.Server.Diagnostics;
 using Baton.Server.Sessions;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace Baton.Server.Hosting;
 
@@ -16,19 +18,18 @@ internal static class OperationsApi
         services.AddHealthChecks()
             .AddCheck<StoreHealthCheck>("store", tags: [ReadyTag])
             .AddCheck<RevocationFollowerHealthCheck>("revocation-follower", tags: [ReadyTag]);
-        services.AddSingleton(_ => new PrometheusExporter([ServerMetrics.MeterName, Baton.Grains.SessionMetrics.MeterName, "Microsoft.AspNetCore.Hosting"]));
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("baton"))
+            .WithMetrics(metrics => metrics.AddMeter([.. ExportedMeters.Names]).AddPrometheusExporter());
         return services;
     }
 
     public static IEndpointRouteBuilder MapOperationsApi(this IEndpointRouteBuilder routes)
     {
-        // Created now, not at the first scrape: a listener only sees measurements made after it starts.
-        routes.ServiceProvider.GetRequiredService<PrometheusExporter>();
         // Liveness runs no check: a live process whose store is down must not be restarted for it.
         routes.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).WithTags("Operations");
         routes.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) }).WithTags("Operations");
-        routes.MapGet("/metrics", (PrometheusExporter exporter) => TypedResults.Text(exporter.Render(), "text/plain; version=0.0.4; charset=utf-8"))
-            .WithTags("Operations");
+        routes.MapPrometheusScrapingEndpoint("/metrics").WithTags("Operations");
         return routes;
     }
 }
