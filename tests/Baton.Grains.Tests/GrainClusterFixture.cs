@@ -19,7 +19,7 @@ public sealed class GrainClusterFixture : IAsyncLifetime
 
     internal static TestEventLog EventLog { get; } = new();
 
-    internal static FakeTimeProvider Clock { get; } = new(TestClock.DefaultStart);
+    internal static FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
 
     /// <summary>The one policy instance every silo's grains apply; tests change it through <see cref="UsePolicy"/>.</summary>
     internal static SessionPolicy Policy { get; } = new();

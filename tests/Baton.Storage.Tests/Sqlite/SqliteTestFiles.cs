@@ -26,7 +26,7 @@ public sealed class SqliteTestFiles : IDisposable
     {
         var options = new SqliteStoreOptions { Path = path ?? DatabasePath };
         configure?.Invoke(options);
-        return new SqliteDatabase(options, new TestClock());
+        return new SqliteDatabase(options, new Microsoft.Extensions.Time.Testing.FakeTimeProvider());
     }
 
     public static SqliteGrainStorage Storage(SqliteDatabase database) => new("sessions", database, Serializer, Activators);
