@@ -14,7 +14,7 @@ public sealed class PrometheusExporterTests(MetricsFactory factory) : IClassFixt
     private const string LoginOk = "baton_logins_total{otel_scope_name=\"Baton.Server\",outcome=\"ok\"}";
     private const string LoginRefused = "baton_logins_total{otel_scope_name=\"Baton.Server\",outcome=\"invalid_credentials\"}";
     private const string RefreshOk = "baton_refreshes_total{otel_scope_name=\"Baton.Server\",outcome=\"ok\"}";
-    private const string Rotated = "baton_session_events_total{otel_scope_name=\"Baton.Engine\",kind=\"rotated\",reason=\"none\"}";
+    private const string Rotated = "baton_session_events_total{otel_scope_name=\"Baton.Sessions\",kind=\"rotated\",reason=\"none\"}";
 
     private const string RefreshDurations =
         "http_server_request_duration_seconds_count{otel_scope_name=\"Microsoft.AspNetCore.Hosting\",http_request_method=\"POST\",http_response_status_code=\"200\",http_route=\"/v1/auth/refresh\",network_protocol_version=\"1.1\",url_scheme=\"https\"}";
@@ -55,7 +55,7 @@ public sealed class PrometheusExporterTests(MetricsFactory factory) : IClassFixt
         var lines = (await response.Content.ReadAsStringAsync()).Split('\n');
         Assert.Contains("# TYPE baton_logins_total counter", lines);
         Assert.Contains("# HELP baton_logins_total Login attempts by outcome (ok or the error code).", lines);
-        Assert.Contains("# TYPE baton_ledger_commits_total counter", lines);
+        Assert.Contains("# TYPE baton_grain_writes_total counter", lines);
         Assert.Contains("# TYPE http_server_request_duration_seconds histogram", lines);
         Assert.Contains(lines, l => l.StartsWith("target_info{service_name=\"baton\",", StringComparison.Ordinal));
     }
