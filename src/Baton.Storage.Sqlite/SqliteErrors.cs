@@ -1,4 +1,4 @@
-using Baton.Core.Engine;
+using Baton.Core.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace Baton.Storage.Sqlite;
@@ -24,4 +24,13 @@ internal static class SqliteErrors
 
     public static StoreUnavailableException Unavailable(SqliteException exception) =>
         new($"The SQLite store is unavailable (SQLite error {exception.SqliteErrorCode}).", exception);
+
+    /// <summary>The outage <paramref name="exception"/> stands for (the file, its directory or its locks failed), or null for a bug.</summary>
+    public static StoreUnavailableException? AsUnavailable(Exception exception, string path) => exception switch
+    {
+        StoreUnavailableException unavailable => unavailable,
+        SqliteException e when IsUnavailable(e) => Unavailable(e),
+        IOException or UnauthorizedAccessException => new StoreUnavailableException($"The SQLite file {path} cannot be used.", exception),
+        _ => null,
+    };
 }

@@ -1,3 +1,5 @@
+using Microsoft.Data.Sqlite;
+
 namespace Baton.Storage.Sqlite;
 
 /// <summary>The schema, as an ordered list of migrations; a migration, once released, never changes.</summary>
@@ -66,5 +68,40 @@ internal static class SqliteMigrations
             CREATE UNIQUE INDEX users_username_skeleton ON users (username_skeleton);
             CREATE INDEX users_without_skeleton ON users (created_at) WHERE username_skeleton IS NULL;
             """),
+        (4, """
+            -- Orleans grain state (SqliteGrainStorage): one JSON document per grain and state name, guarded by its ETag.
+            CREATE TABLE grain_state (
+                grain_type TEXT NOT NULL,
+                grain_key TEXT NOT NULL,
+                state_name TEXT NOT NULL,
+                etag TEXT NOT NULL,
+                document TEXT NOT NULL,
+                updated_at INTEGER NOT NULL,
+                PRIMARY KEY (grain_type, grain_key, state_name)) WITHOUT ROWID;
+
+            -- The grains' outbox delivers events at least once (SqliteEventLog); the id drops repeats. NULL on older rows.
+            ALTER TABLE audit_events ADD COLUMN event_id TEXT;
+            CREATE UNIQUE INDEX audit_events_event_id ON audit_events (event_id);
+            ALTER TABLE revocations ADD COLUMN event_id TEXT;
+            CREATE UNIQUE INDEX revocations_event_id ON revocations (event_id);
+            """),
     ];
+
+    /// <summary>Brings the file's schema up to date: WAL mode, then every migration not yet applied, each in its own transaction.</summary>
+    public static void Apply(SqliteConnection connection)
+    {
+        SqliteStore.Execute(connection, "PRAGMA journal_mode = WAL; CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL);");
+        foreach (var (version, sql) in All)
+        {
+            // BEGIN IMMEDIATE takes the write lock first, so two processes migrating at once apply each step once.
+            using var transaction = connection.BeginTransaction(deferred: false);
+            if (SqliteStore.Scalar(connection, "SELECT COUNT(*) FROM schema_migrations WHERE version = $v", ("$v", version)) is 0L)
+            {
+                SqliteStore.Execute(connection, sql);
+                SqliteStore.Execute(connection, "INSERT INTO schema_migrations (version, applied_at) VALUES ($v, $at)", ("$v", version), ("$at", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+            }
+
+            transaction.Commit();
+        }
+    }
 }

@@ -1,6 +1,5 @@
 using Baton.Core;
 using Baton.Core.Audit;
-using Baton.Core.Engine;
 using Baton.Core.Ledgers;
 using Microsoft.Data.Sqlite;
 
@@ -82,30 +81,4 @@ public sealed partial class SqliteStore
     /// <inheritdoc />
     public Task<long> LatestRevocationAsync(CancellationToken cancellationToken) =>
         RunAsync(connection => Scalar(connection, "SELECT COALESCE(MAX(cursor), 0) FROM revocations") is long latest ? latest : 0L, cancellationToken);
-
-    private static void AppendAuditEvents(SqliteConnection connection, string userId, LedgerWrite write)
-    {
-        if (write.Events.IsDefaultOrEmpty)
-        {
-            return;
-        }
-
-        using var command = Command(connection,
-            "INSERT INTO audit_events (user_id, kind, session_id, generation, reason, ip, user_agent, node, at) VALUES ($u, $k, $s, $g, $r, $ip, $ua, $n, $at)",
-            ("$u", userId), ("$k", null), ("$s", null), ("$g", null), ("$r", null),
-            ("$ip", write.Audit.Client.IpAddress), ("$ua", write.Audit.Client.UserAgent), ("$n", write.Audit.Node), ("$at", write.Audit.At.ToUnixTimeMilliseconds()));
-        foreach (var e in write.Events)
-        {
-            command.Parameters["$k"].Value = e.Kind.ToString();
-            command.Parameters["$s"].Value = e.SessionId;
-            command.Parameters["$g"].Value = e.Generation;
-            command.Parameters["$r"].Value = e.Reason?.ToString() ?? (object)DBNull.Value;
-            command.ExecuteNonQuery();
-            if (e is { Kind: LedgerEventKind.SessionEnded, Reason: { } reason })
-            {
-                Execute(connection, "INSERT INTO revocations (user_id, session_id, reason, at) VALUES ($u, $s, $r, $at)",
-                    ("$u", userId), ("$s", e.SessionId), ("$r", reason.ToString()), ("$at", write.Audit.At.ToUnixTimeMilliseconds()));
-            }
-        }
-    }
 }

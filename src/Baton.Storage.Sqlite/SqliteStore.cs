@@ -1,5 +1,4 @@
 using Baton.Core.Audit;
-using Baton.Core.Engine;
 using Baton.Core.Ledgers;
 using Baton.Core.Storage;
 using Baton.Core.Users;
@@ -9,10 +8,10 @@ namespace Baton.Storage.Sqlite;
 
 /// <summary>
 /// Baton's embedded default store: one SQLite file in WAL mode, for a single Baton process.
-/// Every write is one <c>BEGIN IMMEDIATE</c> transaction with <c>synchronous=FULL</c>, so an
-/// answered request is on disk; the ledger's compare-and-swap and its audit events commit together.
+/// It holds accounts and signing keys, and reads the audit log and revocation feed that
+/// <see cref="SqliteEventLog"/> appends to; the grains' state is <see cref="SqliteGrainStorage"/>'s.
 /// </summary>
-public sealed partial class SqliteStore : ILedgerStore, IUserStore, IAuditLog, IRevocationLog, ISigningKeyStore, IStoreMigrator, IDisposable
+public sealed partial class SqliteStore : IUserStore, IAuditLog, IRevocationLog, ISigningKeyStore, IStoreMigrator, IDisposable
 {
     private readonly string _connectionString;
     private volatile bool _directoryReady;
@@ -22,16 +21,19 @@ public sealed partial class SqliteStore : ILedgerStore, IUserStore, IAuditLog, I
     {
         ArgumentNullException.ThrowIfNull(options);
         Path = System.IO.Path.GetFullPath(options.Path);
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = Path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            // Microsoft.Data.Sqlite retries SQLITE_BUSY until the command timeout (whole seconds).
-            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds)),
-        }.ToString();
+        _connectionString = ConnectionString(Path, options.BusyTimeout);
         BusyTimeoutMilliseconds = (int)options.BusyTimeout.TotalMilliseconds;
     }
+
+    /// <summary>The connection string of every connection to the file at <paramref name="path"/>.</summary>
+    internal static string ConnectionString(string path, TimeSpan busyTimeout) => new SqliteConnectionStringBuilder
+    {
+        DataSource = path,
+        Mode = SqliteOpenMode.ReadWriteCreate,
+        Pooling = true,
+        // Microsoft.Data.Sqlite retries SQLITE_BUSY until the command timeout (whole seconds).
+        DefaultTimeout = Math.Max(1, (int)Math.Ceiling(busyTimeout.TotalSeconds)),
+    }.ToString();
 
     /// <summary>The database file.</summary>
     public string Path { get; }
@@ -41,96 +43,11 @@ public sealed partial class SqliteStore : ILedgerStore, IUserStore, IAuditLog, I
     /// <inheritdoc />
     public Task MigrateAsync(CancellationToken cancellationToken) => RunAsync(connection =>
     {
-        Execute(connection, "PRAGMA journal_mode = WAL; CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL);");
-        foreach (var (version, sql) in SqliteMigrations.All)
-        {
-            // BEGIN IMMEDIATE takes the write lock first, so two processes migrating at once apply each step once.
-            using var transaction = connection.BeginTransaction(deferred: false);
-            if (Scalar(connection, "SELECT COUNT(*) FROM schema_migrations WHERE version = $v", ("$v", version)) is 0L)
-            {
-                Execute(connection, sql);
-                Execute(connection, "INSERT INTO schema_migrations (version, applied_at) VALUES ($v, $at)", ("$v", version), ("$at", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
-            }
-
-            transaction.Commit();
-        }
+        SqliteMigrations.Apply(connection);
 
         BackfillSkeletons(connection);
         return true;
     }, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<Ledger> LoadAsync(string userId, CancellationToken cancellationToken) =>
-        RunAsync(connection => Load(connection, userId), cancellationToken);
-
-    /// <inheritdoc />
-    public Task<bool> TrySaveAsync(LedgerWrite write, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(write);
-        return RunAsync(connection =>
-        {
-            using var transaction = connection.BeginTransaction(deferred: false);
-            if (!Save(connection, write))
-            {
-                return false; // lost the race: the transaction rolls back on dispose, nothing was written
-            }
-
-            transaction.Commit();
-            return true;
-        }, cancellationToken);
-    }
-
-    /// <inheritdoc />
-    public Task<bool> WriteExclusiveAsync(string userId, Func<Ledger, LedgerWrite?> decide, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(userId);
-        ArgumentNullException.ThrowIfNull(decide);
-        return RunAsync(connection =>
-        {
-            // BEGIN IMMEDIATE takes the file's write lock before the read, so no writer gets in between.
-            using var transaction = connection.BeginTransaction(deferred: false);
-            if (decide(Load(connection, userId)) is not { } write)
-            {
-                return true;
-            }
-
-            if (!Save(connection, write))
-            {
-                return false;
-            }
-
-            transaction.Commit();
-            return true;
-        }, cancellationToken);
-    }
-
-    private static Ledger Load(SqliteConnection connection, string userId)
-    {
-        using var command = Command(connection, "SELECT version, document FROM ledgers WHERE user_id = $u", ("$u", userId));
-        using var reader = command.ExecuteReader();
-        return reader.Read()
-            ? LedgerSerializer.Deserialize(userId, reader.GetInt64(0), (byte[])reader.GetValue(1))
-            : Ledger.Empty(userId);
-    }
-
-    /// <summary>The compare-and-swap write and its audit events, inside the caller's transaction; false when the stored version moved on.</summary>
-    private static bool Save(SqliteConnection connection, LedgerWrite write)
-    {
-        var ledger = write.Ledger;
-        var document = LedgerSerializer.Serialize(ledger);
-        var written = write.ExpectedVersion == 0
-            ? Execute(connection, "INSERT INTO ledgers (user_id, version, document, expires_at) VALUES ($u, $v, $d, $e) ON CONFLICT (user_id) DO NOTHING",
-                ("$u", ledger.UserId), ("$v", ledger.Version), ("$d", document), ("$e", write.ExpiresAt.ToUnixTimeMilliseconds()))
-            : Execute(connection, "UPDATE ledgers SET version = $v, document = $d, expires_at = $e WHERE user_id = $u AND version = $expected",
-                ("$u", ledger.UserId), ("$v", ledger.Version), ("$d", document), ("$e", write.ExpiresAt.ToUnixTimeMilliseconds()), ("$expected", write.ExpectedVersion));
-        if (written != 1)
-        {
-            return false;
-        }
-
-        AppendAuditEvents(connection, ledger.UserId, write);
-        return true;
-    }
 
     /// <inheritdoc />
     public void Dispose() => SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
@@ -144,17 +61,9 @@ public sealed partial class SqliteStore : ILedgerStore, IUserStore, IAuditLog, I
             using var connection = Open();
             return Task.FromResult(work(connection));
         }
-        catch (SqliteException e) when (SqliteErrors.IsUnavailable(e))
+        catch (Exception e) when (SqliteErrors.AsUnavailable(e, Path) is { } unavailable)
         {
-            throw SqliteErrors.Unavailable(e);
-        }
-        catch (IOException e)
-        {
-            throw new StoreUnavailableException($"The SQLite file {Path} cannot be used.", e);
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            throw new StoreUnavailableException($"The SQLite file {Path} cannot be used.", e);
+            throw unavailable;
         }
     }
 
@@ -181,7 +90,7 @@ public sealed partial class SqliteStore : ILedgerStore, IUserStore, IAuditLog, I
         }
     }
 
-    private static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    internal static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
     {
         var command = connection.CreateCommand();
         command.CommandText = sql;
@@ -193,13 +102,13 @@ public sealed partial class SqliteStore : ILedgerStore, IUserStore, IAuditLog, I
         return command;
     }
 
-    private static int Execute(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    internal static int Execute(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
     {
         using var command = Command(connection, sql, parameters);
         return command.ExecuteNonQuery();
     }
 
-    private static object? Scalar(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    internal static object? Scalar(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
     {
         using var command = Command(connection, sql, parameters);
         return command.ExecuteScalar();

@@ -118,8 +118,6 @@ public sealed class StartupValidationTests
     [InlineData("Baton:Sessions:MaxSessionsPerUser", "0", "Baton:Sessions:MaxSessionsPerUser")]
     [InlineData("Baton:Cookies:Name", "refresh", "Baton:Cookies:Name")]
     [InlineData("Baton:Accounts:PasswordIterations", "0", "Baton:Accounts:PasswordIterations")]
-    [InlineData("Baton:Engine:MaxAttempts", "2", "Baton:Engine:MaxAttempts (2) must be greater than OptimisticAttempts (2)")]
-    [InlineData("Baton:Engine:OptimisticAttempts", "0", "Baton:Engine:OptimisticAttempts must be at least 1")]
     [InlineData("Baton:Retention:AuditEvents", "-1.00:00:00", "Baton:Retention:AuditEvents must not be negative")]
     [InlineData("Baton:Retention:BatchSize", "0", "Baton:Retention:BatchSize must be between 1 and 1000000")]
     [InlineData("Baton:Retention:Interval", "00:00:00", "Baton:Retention:Interval must be at least 1 second")]

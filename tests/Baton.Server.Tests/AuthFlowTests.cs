@@ -197,6 +197,6 @@ public sealed class AuthFlowTests(BatonFactory factory) : IClassFixture<BatonFac
         Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
         var text = await metrics.Content.ReadAsStringAsync();
         Assert.Contains("baton_logins", text, StringComparison.Ordinal);
-        Assert.Contains("baton_ledger_commits", text, StringComparison.Ordinal);
+        Assert.Contains("baton_session_events", text, StringComparison.Ordinal);
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Baton.Server.Tests;
 
@@ -21,7 +22,7 @@ public class BatonFactory : WebApplicationFactory<Program>
 
     private readonly string _directory = Directory.CreateTempSubdirectory("baton-server-tests-").FullName;
 
-    public TestClock Clock { get; } = new(DateTimeOffset.UtcNow);
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
     /// <summary>Configuration on top of the defaults below; set before the first client is created.</summary>
     public Dictionary<string, string?> Settings { get; } = new(StringComparer.OrdinalIgnoreCase);

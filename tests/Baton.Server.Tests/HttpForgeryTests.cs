@@ -69,9 +69,9 @@ public sealed class HttpForgeryTests(BatonFactory factory) : IClassFixture<Baton
         var (_, _, pair) = await _api.NewUserAsync();
         var exp = long.Parse(BatonApi.Claim(pair.AccessToken, "exp"), System.Globalization.CultureInfo.InvariantCulture);
 
-        factory.Clock.Set(DateTimeOffset.FromUnixTimeSeconds(exp) + TimeSpan.FromSeconds(29));
+        factory.Clock.SetUtcNow(DateTimeOffset.FromUnixTimeSeconds(exp) + TimeSpan.FromSeconds(29));
         using var inside = await _api.GetAsync("/v1/me", pair.AccessToken);
-        factory.Clock.Set(DateTimeOffset.FromUnixTimeSeconds(exp) + TimeSpan.FromSeconds(30));
+        factory.Clock.SetUtcNow(DateTimeOffset.FromUnixTimeSeconds(exp) + TimeSpan.FromSeconds(30));
         using var outside = await _api.GetAsync("/v1/me", pair.AccessToken);
 
         Assert.Equal(HttpStatusCode.OK, inside.StatusCode);

@@ -1,54 +1,76 @@
-using System.Diagnostics.Metrics;
-using Baton.Server.Diagnostics;
+using System.Globalization;
+using System.Net;
 
 namespace Baton.Server.Tests;
 
-/// <summary>The Prometheus text the exporter renders from measurements, one series per distinct tag set.</summary>
-public sealed class PrometheusExporterTests
+/// <summary>
+/// What <c>/metrics</c> (OpenTelemetry's Prometheus exporter) shows for a login and a refresh. Baton's
+/// meters are static, so every test server in the process sees every measurement: these tests run
+/// alone and assert the change between two scrapes.
+/// </summary>
+[Collection(MetricsTestGroup.Name)]
+public sealed class PrometheusExporterTests(MetricsFactory factory) : IClassFixture<MetricsFactory>
 {
-    [Fact]
-    public void Counter_KeepsOneSeriesPerTagSet_WhateverTheTagOrder()
-    {
-        var meterName = "Baton.Tests.Exporter." + Guid.NewGuid().ToString("N");
-        using var exporter = new PrometheusExporter([meterName]);
-        using var meter = new Meter(meterName);
-        var counter = meter.CreateCounter<long>("test.requests");
+    private const string LoginOk = "baton_logins_total{otel_scope_name=\"Baton.Server\",outcome=\"ok\"}";
+    private const string LoginRefused = "baton_logins_total{otel_scope_name=\"Baton.Server\",outcome=\"invalid_credentials\"}";
+    private const string RefreshOk = "baton_refreshes_total{otel_scope_name=\"Baton.Server\",outcome=\"ok\"}";
+    private const string Rotated = "baton_session_events_total{otel_scope_name=\"Baton.Sessions\",kind=\"rotated\",reason=\"none\"}";
 
-        for (var i = 0; i < 3; i++)
+    private const string RefreshDurations =
+        "http_server_request_duration_seconds_count{otel_scope_name=\"Microsoft.AspNetCore.Hosting\",http_request_method=\"POST\",http_response_status_code=\"200\",http_route=\"/v1/auth/refresh\",network_protocol_version=\"1.1\",url_scheme=\"https\"}";
+
+    private readonly BatonApi _api = BatonApi.For(factory);
+
+    [Fact]
+    public async Task Metrics_LoginThenRefresh_CountsEachByOutcome()
+    {
+        var (_, username, _) = await _api.NewUserAsync();
+        var before = await ScrapeAsync();
+
+        var pair = await _api.LoginAsync(username);
+        using (var refused = await _api.LoginRawAsync(username, "not the password"))
         {
-            counter.Add(1, new KeyValuePair<string, object?>("route", "/a"), new KeyValuePair<string, object?>("status", 200));
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         }
 
-        counter.Add(1, new KeyValuePair<string, object?>("status", 200), new KeyValuePair<string, object?>("route", "/a"));
-        counter.Add(5, new KeyValuePair<string, object?>("route", "/a"), new KeyValuePair<string, object?>("status", 401));
-        counter.Add(2, new KeyValuePair<string, object?>("route", "/b \"quoted\""), new KeyValuePair<string, object?>("status", 200));
+        await _api.RefreshAsync(pair.RefreshToken!);
+        var after = await ScrapeAsync();
 
-        var lines = exporter.Render().Split('\n');
-
-        Assert.Contains("test_requests_total{route=\"/a\",status=\"200\"} 4", lines);
-        Assert.Contains("test_requests_total{route=\"/a\",status=\"401\"} 5", lines);
-        Assert.Contains("test_requests_total{route=\"/b \\\"quoted\\\"\",status=\"200\"} 2", lines);
-        Assert.Equal(3, lines.Count(l => l.StartsWith("test_requests_total{", StringComparison.Ordinal)));
+        Assert.Equal(1, Value(after, LoginOk) - Value(before, LoginOk));
+        Assert.Equal(1, Value(after, LoginRefused) - Value(before, LoginRefused));
+        Assert.Equal(1, Value(after, RefreshOk) - Value(before, RefreshOk));
+        Assert.Equal(1, Value(after, Rotated) - Value(before, Rotated));
+        Assert.Equal(1, Value(after, RefreshDurations) - Value(before, RefreshDurations));
     }
 
     [Fact]
-    public void Histogram_CountsEachTagSetInItsBuckets()
+    public async Task Metrics_AfterLogin_DescribesCountersAndDurationsInPrometheusText()
     {
-        var meterName = "Baton.Tests.Exporter." + Guid.NewGuid().ToString("N");
-        using var exporter = new PrometheusExporter([meterName]);
-        using var meter = new Meter(meterName);
-        var histogram = meter.CreateHistogram<double>("test.duration", "s");
+        await _api.NewUserAsync();
 
-        histogram.Record(0.002, new KeyValuePair<string, object?>("status", 200));
-        histogram.Record(0.2, new KeyValuePair<string, object?>("status", 200));
-        histogram.Record(3, new KeyValuePair<string, object?>("status", 500));
+        using var response = await _api.GetAsync("/metrics");
 
-        var lines = exporter.Render().Split('\n');
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        var lines = (await response.Content.ReadAsStringAsync()).Split('\n');
+        Assert.Contains("# TYPE baton_logins_total counter", lines);
+        Assert.Contains("# HELP baton_logins_total Login attempts by outcome (ok or the error code).", lines);
+        Assert.Contains("# TYPE baton_grain_writes_total counter", lines);
+        Assert.Contains("# TYPE http_server_request_duration_seconds histogram", lines);
+        Assert.Contains(lines, l => l.StartsWith("target_info{service_name=\"baton\",", StringComparison.Ordinal));
+    }
 
-        Assert.Contains("test_duration_seconds_bucket{status=\"200\",le=\"0.0025\"} 1", lines);
-        Assert.Contains("test_duration_seconds_bucket{status=\"200\",le=\"0.25\"} 2", lines);
-        Assert.Contains("test_duration_seconds_count{status=\"200\"} 2", lines);
-        Assert.Contains("test_duration_seconds_count{status=\"500\"} 1", lines);
-        Assert.Contains("test_duration_seconds_bucket{status=\"500\",le=\"2.5\"} 0", lines);
+    private async Task<string[]> ScrapeAsync()
+    {
+        using var response = await _api.GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadAsStringAsync()).Split('\n');
+    }
+
+    /// <summary>The sample of one series, 0 while it has none.</summary>
+    private static double Value(string[] lines, string series)
+    {
+        var line = lines.SingleOrDefault(l => l.StartsWith(series + " ", StringComparison.Ordinal));
+        return line is null ? 0 : double.Parse(line[(series.Length + 1)..], CultureInfo.InvariantCulture);
     }
 }

@@ -13,7 +13,7 @@ public sealed class SkeletonMigrationTests : IDisposable
     [Fact]
     public async Task Migrate_DatabaseFromBeforeSkeletons_FillsKeys_AndOldLookAlikesStay()
     {
-        // The users table as migration 1 made it, with rows written while NFKC did nothing outside ASCII.
+        // The users, audit and feed tables as migrations 1 and 2 made them, with rows written while NFKC did nothing outside ASCII.
         using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
         {
             connection.Open();
@@ -25,6 +25,9 @@ public sealed class SkeletonMigrationTests : IDisposable
                     id TEXT PRIMARY KEY, username TEXT NOT NULL, normalized_username TEXT NOT NULL UNIQUE,
                     password_hash TEXT, roles TEXT NOT NULL, security_stamp TEXT NOT NULL,
                     failed_login_count INTEGER NOT NULL DEFAULT 0, locked_until INTEGER, created_at INTEGER NOT NULL);
+                CREATE TABLE audit_events (id INTEGER PRIMARY KEY AUTOINCREMENT, user_id TEXT NOT NULL, kind TEXT NOT NULL,
+                    session_id TEXT NOT NULL, generation INTEGER NOT NULL, reason TEXT, ip TEXT, user_agent TEXT, node TEXT NOT NULL, at INTEGER NOT NULL);
+                CREATE TABLE revocations (cursor INTEGER PRIMARY KEY AUTOINCREMENT, user_id TEXT NOT NULL, session_id TEXT NOT NULL, reason TEXT NOT NULL, at INTEGER NOT NULL);
                 INSERT INTO users (id, username, normalized_username, roles, security_stamp, created_at) VALUES
                     ('u1', 'admin', 'ADMIN', '[]', 's', 1),
                     ('u2', 'аdmin', 'АDMIN', '[]', 's', 2),

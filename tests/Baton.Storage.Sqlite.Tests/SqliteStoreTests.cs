@@ -1,5 +1,5 @@
-using Baton.Core.Engine;
-using Baton.Core.Ledgers;
+using Baton.Core.Storage;
+using Baton.Core.Users;
 using Baton.Testing.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -32,13 +32,13 @@ public sealed class SqliteStoreTests : StoreContractTests, IDisposable
     {
         await using (var store = await CreateStoreAsync())
         {
-            Assert.True(await store.Ledgers.TrySaveAsync(Write(Ledger.Empty("u1"), "s1"), CancellationToken.None));
+            Assert.True(await store.Users.TryCreateAsync(new UserAccount("u1", "alice", "ALICE", "hash", ["member"], "stamp", 0, null, DateTimeOffset.UnixEpoch), CancellationToken.None));
         }
 
         SqliteConnection.ClearAllPools();
         await using var reopened = await OpenAsync(DatabasePath);
 
-        Assert.Equal("s1", Assert.Single((await reopened.Ledgers.LoadAsync("u1", CancellationToken.None)).Sessions).Id);
+        Assert.Equal("alice", (await reopened.Users.FindByIdAsync("u1", CancellationToken.None))?.Username);
     }
 
     [Fact]
@@ -48,11 +48,11 @@ public sealed class SqliteStoreTests : StoreContractTests, IDisposable
         await File.WriteAllTextAsync(file, "x");
         using var store = new SqliteStore(new SqliteStoreOptions { Path = Path.Combine(file, "baton.db") });
 
-        await Assert.ThrowsAsync<StoreUnavailableException>(() => store.LoadAsync("u1", CancellationToken.None));
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => store.FindByIdAsync("u1", CancellationToken.None));
     }
 
     [Fact]
-    public async Task TrySave_WhileAnotherWriterHoldsTheLock_IsStoreUnavailableAfterTheTimeout()
+    public async Task Write_WhileAnotherWriterHoldsTheLock_IsStoreUnavailableAfterTheTimeout()
     {
         await using var store = await CreateStoreAsync();
         using var blocker = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
@@ -60,17 +60,17 @@ public sealed class SqliteStoreTests : StoreContractTests, IDisposable
         using var transaction = blocker.BeginTransaction(deferred: false); // BEGIN IMMEDIATE: holds the write lock
         using var slow = new SqliteStore(new SqliteStoreOptions { Path = DatabasePath, BusyTimeout = TimeSpan.FromMilliseconds(200) });
 
-        await Assert.ThrowsAsync<StoreUnavailableException>(() => slow.TrySaveAsync(Write(Ledger.Empty("u1"), "s1"), CancellationToken.None));
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => slow.RecordFailedLoginAsync("u1", DateTimeOffset.UnixEpoch, 10, TimeSpan.FromMinutes(1), CancellationToken.None));
     }
 
     [Fact]
-    public async Task Load_NotADatabase_IsStoreUnavailable()
+    public async Task Read_NotADatabase_IsStoreUnavailable()
     {
         var path = Path.Combine(_directory, "garbage.db");
         await File.WriteAllBytesAsync(path, Enumerable.Repeat((byte)0x42, 8192).ToArray());
         using var store = new SqliteStore(new SqliteStoreOptions { Path = path });
 
-        await Assert.ThrowsAsync<StoreUnavailableException>(() => store.LoadAsync("u1", CancellationToken.None));
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => store.FindByIdAsync("u1", CancellationToken.None));
     }
 
     public void Dispose()

@@ -4,7 +4,7 @@ namespace Baton.Core.Audit;
 /// Where grains deliver the events of their committed changes: the audit log and, for ended
 /// sessions, the revocation feed. Delivery is at least once, so an append skips every event whose
 /// <see cref="LoggedEvent.Id"/> is already in the log. A backend reports its own outages as
-/// <see cref="Engine.StoreUnavailableException"/>; the grain keeps the events in its outbox and tries again.
+/// <see cref="Storage.StoreUnavailableException"/>; the grain keeps the events in its outbox and tries again.
 /// </summary>
 public interface IEventLog
 {

@@ -1,8 +1,9 @@
 using System.Collections.Immutable;
 using Baton.Core;
-using Baton.Core.Engine;
+using Baton.Core.Storage;
 using Baton.Core.Users;
 using Baton.Server.Options;
+using Baton.Server.Sessions;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +14,7 @@ internal sealed class AccountService(
     IUserStore users,
     IPasswordHasher<UserAccount> hasher,
     IOptions<AccountOptions> options,
-    LedgerEngine engine,
+    SessionService sessions,
     PasswordCheckLimiter limiter,
     UnknownUsernameLockouts unknownUsernames,
     TimeProvider time)
@@ -89,7 +90,7 @@ internal sealed class AccountService(
         // An administrator's lock (kept in the ledger, Ledger.ClosedFor) gets the same answer
         // whether the password was right or not, and counts nothing either way: a guesser learns
         // nothing from it, and the account's failure count is left as the lock found it.
-        var ledger = await engine.ReadAsync(user.Id, cancellationToken);
+        var ledger = await sessions.SummaryAsync(user.Id, cancellationToken);
         if (!ledger.Succeeded)
         {
             return PasswordCheck.Failed(ErrorCode.Unavailable);
@@ -97,17 +98,7 @@ internal sealed class AccountService(
 
         if (ledger.Outcome.ClosedFor is not null)
         {
-            // A cached copy may predate an unlock on another node whose notice is on its way.
-            ledger = await engine.ReadFreshAsync(user.Id, cancellationToken);
-            if (!ledger.Succeeded)
-            {
-                return PasswordCheck.Failed(ErrorCode.Unavailable);
-            }
-
-            if (ledger.Outcome.ClosedFor is not null)
-            {
-                return PasswordCheck.Failed(ErrorCode.AccountLocked);
-            }
+            return PasswordCheck.Failed(ErrorCode.AccountLocked);
         }
 
         if (verdict == PasswordVerificationResult.Failed)

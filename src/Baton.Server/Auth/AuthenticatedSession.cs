@@ -1,6 +1,4 @@
-using Baton.Core.Ledgers;
-
 namespace Baton.Server.Auth;
 
-/// <summary>The session the bearer handler found active, for endpoints that describe it without reading the ledger again.</summary>
-internal sealed record AuthenticatedSession(string UserId, Session Session);
+/// <summary>The session the bearer handler accepted; <see cref="Username"/> when it was known without another call.</summary>
+internal sealed record AuthenticatedSession(string UserId, string SessionId, string? Username);

@@ -11,8 +11,9 @@ namespace Baton.Server.Auth;
 
 /// <summary>
 /// Baton's own bearer authentication: the access token's signature and claims, and then the
-/// user's ledger, so a logout or kick takes effect at once on this node (and on other nodes as
-/// soon as the change feed tells them). A browser whose access token has expired while its
+/// front's set of ended sessions (no grain call per request), so a logout or kick takes effect at
+/// once on this front and on others as soon as the revocation feed tells them; while the feed's
+/// follower is behind, the session's grain is asked instead. A browser whose access token has expired while its
 /// refresh cookie is valid is refreshed silently: the new access token comes back in
 /// <c>X-Access-Token</c> and the cookie is rotated.
 /// </summary>
@@ -22,6 +23,7 @@ internal sealed class BearerAuthenticationHandler(
     UrlEncoder encoder,
     SigningKeys keys,
     SessionService sessions,
+    RevokedSessions revoked,
     RefreshCookies cookies,
     TimeProvider time)
     : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, loggerFactory, encoder)
@@ -48,29 +50,27 @@ internal sealed class BearerAuthenticationHandler(
         }
 
         var claims = verified.Claims;
-        var ledger = await sessions.Engine.ReadAsync(claims.UserId, Context.RequestAborted);
-        if (!ledger.Succeeded)
+        if (revoked.TryGetReason(claims.SessionId, out var reason))
+        {
+            return Fail(ErrorCode.SessionEnded, reason, "The session has ended.");
+        }
+
+        if (revoked.IsCurrent)
+        {
+            // The normal path: a verified token of a session the feed has not ended. No grain call.
+            return Success(claims.UserId, claims.SessionId, null, claims.Roles);
+        }
+
+        // The follower is behind: only the session's grain can tell (SECURITY.md 35).
+        var check = await sessions.CheckAsync(claims.UserId, claims.SessionId, Context.RequestAborted);
+        if (!check.Succeeded)
         {
             return Fail(ErrorCode.Unavailable, null, "The session store is unavailable.");
         }
 
-        var check = ledger.Outcome.Check(claims.SessionId, now);
-        if (ledger.Outcome.Find(claims.SessionId) is null)
-        {
-            // A validly signed token of a session this copy does not know: the session may have
-            // started on another node after this copy was cached. Ask the store before refusing.
-            ledger = await sessions.Engine.ReadFreshAsync(claims.UserId, Context.RequestAborted);
-            if (!ledger.Succeeded)
-            {
-                return Fail(ErrorCode.Unavailable, null, "The session store is unavailable.");
-            }
-
-            check = ledger.Outcome.Check(claims.SessionId, now);
-        }
-
-        return check.IsActive
-            ? Success(claims.UserId, check.Session!, claims.Roles)
-            : Fail(check.Error ?? ErrorCode.InvalidToken, check.Reason, "The session has ended.");
+        return check.Outcome.IsActive
+            ? Success(claims.UserId, claims.SessionId, check.Outcome.Session.Username, claims.Roles)
+            : Fail(check.Outcome.Error ?? ErrorCode.InvalidToken, check.Outcome.Reason, "The session has ended.");
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
@@ -95,13 +95,12 @@ internal sealed class BearerAuthenticationHandler(
         cookies.Write(Response, pair.RefreshToken!, pair.RefreshExpiresIn);
         Response.Headers[AccessTokenHeader] = pair.AccessToken;
         Response.Headers.CacheControl = "no-store";
-        return Success(refreshed.UserId!, session, session.Roles);
+        return Success(refreshed.UserId!, session.Id, session.Username, session.Roles);
     }
 
-    private AuthenticateResult Success(string userId, Session session, IEnumerable<string> roles)
+    private AuthenticateResult Success(string userId, string sessionId, string? username, IEnumerable<string> roles)
     {
-        var sessionId = session.Id;
-        Context.Features.Set(new AuthenticatedSession(userId, session));
+        Context.Features.Set(new AuthenticatedSession(userId, sessionId, username));
         var claims = new List<Claim> { new(BatonClaims.Subject, userId), new(BatonClaims.SessionId, sessionId) };
         claims.AddRange(roles.Select(r => new Claim(BatonClaims.Role, r)));
         var identity = new ClaimsIdentity(claims, Scheme.Name, BatonClaims.Subject, BatonClaims.Role);

@@ -56,6 +56,12 @@ internal static partial class Log
     [LoggerMessage(903, LogLevel.Warning, "The retention sweep failed; the next one tries again")]
     public static partial void RetentionSweepFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(904, LogLevel.Warning, "A grain call failed ({Failure}); answering 503")]
+    public static partial void GrainUnavailable(ILogger logger, string failure, Exception exception);
+
+    [LoggerMessage(905, LogLevel.Warning, "The revocation follower could not read the feed; asking the grains until it can")]
+    public static partial void RevocationFollowerBehind(ILogger logger, Exception exception);
+
     [LoggerMessage(902, LogLevel.Error, "Unhandled error while handling {Path}")]
     public static partial void Unhandled(ILogger logger, string path, Exception exception);
 }

@@ -1,5 +1,6 @@
 using Baton.Core;
 using Baton.Core.Ledgers;
+using Baton.Grains;
 using Baton.Core.Users;
 using Baton.Server.Accounts;
 using Baton.Server.Auth;
@@ -36,7 +37,7 @@ internal static class AdminApi
     /// <summary>Active and recently ended sessions, with why they ended.</summary>
     public static async Task<Results<Ok<SessionView[]>, ProblemHttpResult>> ListSessions(string userId, SessionService sessions, CancellationToken cancellationToken)
     {
-        var ledger = await sessions.Engine.ReadAsync(userId, cancellationToken);
+        var ledger = await sessions.ListAsync(userId, cancellationToken);
         return ledger.Succeeded
             ? TypedResults.Ok(ledger.Outcome.Sessions.Select(s => SessionView.Of(s, null)).ToArray())
             : ApiProblem.Of(ErrorCode.Unavailable);
@@ -125,10 +126,10 @@ internal static class AdminApi
     /// The user's ledger and account, or the problem to answer instead: 404 for a user id Baton has
     /// never seen (no account, no ledger), 503 when that cannot be told.
     /// </summary>
-    private static async Task<(Ledger? Ledger, UserAccount? Account, ProblemHttpResult? Problem)> FindUserAsync(
+    private static async Task<(LedgerSummary? Ledger, UserAccount? Account, ProblemHttpResult? Problem)> FindUserAsync(
         string userId, SessionService sessions, AccountService accounts, CancellationToken cancellationToken)
     {
-        var ledger = await sessions.Engine.ReadAsync(userId, cancellationToken);
+        var ledger = await sessions.SummaryAsync(userId, cancellationToken);
         if (!ledger.Succeeded)
         {
             return (null, null, ApiProblem.Of(ErrorCode.Unavailable));

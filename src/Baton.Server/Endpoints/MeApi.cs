@@ -23,18 +23,32 @@ internal static class MeApi
         return group;
     }
 
-    /// <summary>Answered from the session the bearer handler found (the cached ledger): no store read.</summary>
-    public static Ok<MeView> Me(HttpContext context)
+    /// <summary>
+    /// Answered from the verified token; the username comes from the session the bearer handler
+    /// read when it asked the grain, else from one read-only grain call.
+    /// </summary>
+    public static async Task<Results<Ok<MeView>, ProblemHttpResult>> Me(HttpContext context, SessionService sessions, CancellationToken cancellationToken)
     {
         var principal = context.User;
-        var username = context.Features.Get<AuthenticatedSession>()?.Session.Username;
+        var username = context.Features.Get<AuthenticatedSession>()?.Username;
+        if (username is null)
+        {
+            var check = await sessions.CheckAsync(principal.UserId(), principal.SessionIdOf(), cancellationToken);
+            if (!check.Succeeded)
+            {
+                return ApiProblem.Of(ErrorCode.Unavailable);
+            }
+
+            username = check.Outcome.Session?.Username;
+        }
+
         var roles = principal.FindAll(BatonClaims.Role).Select(c => c.Value).ToArray();
         return TypedResults.Ok(new MeView(principal.UserId(), username, roles, principal.SessionIdOf()));
     }
 
     public static async Task<Results<Ok<SessionView[]>, ProblemHttpResult>> MySessions(HttpContext context, SessionService sessions, TimeProvider time, CancellationToken cancellationToken)
     {
-        var ledger = await sessions.Engine.ReadAsync(context.User.UserId(), cancellationToken);
+        var ledger = await sessions.ListAsync(context.User.UserId(), cancellationToken);
         if (!ledger.Succeeded)
         {
             return ApiProblem.Of(ErrorCode.Unavailable);
@@ -43,7 +57,7 @@ internal static class MeApi
         var current = context.User.SessionIdOf();
         var now = time.GetUtcNow();
         return TypedResults.Ok(ledger.Outcome.Sessions
-            .Where(s => s.State == SessionState.Active && !s.IsExpiredAt(now))
+            .Where(s => s.IsActiveAt(now))
             .Select(s => SessionView.Of(s, current))
             .ToArray());
     }

@@ -1,6 +1,6 @@
 using Baton.Core;
 using Baton.Core.Audit;
-using Baton.Core.Engine;
+using Baton.Core.Storage;
 using Baton.Server.Auth;
 using Baton.Server.Problems;
 using Baton.Server.Sessions;

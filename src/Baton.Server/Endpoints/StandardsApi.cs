@@ -1,5 +1,6 @@
 using Baton.Core;
 using Baton.Core.Ledgers;
+using Baton.Grains;
 using Baton.Core.Tokens;
 using Baton.Server.Auth;
 using Baton.Server.Sessions;
@@ -56,7 +57,7 @@ internal static class StandardsApi
         return TypedResults.Ok(new JsonWebKeySet(keys.Tokens.Ring.PublishedKeys(time.GetUtcNow())));
     }
 
-    /// <summary>RFC 7662: <c>active</c> only for a valid token of a session that is active now (read from the ledger cache when current).</summary>
+    /// <summary>RFC 7662: <c>active</c> only for a valid token of a session that is active now (asked of the session's grain).</summary>
     public static async Task<Results<Ok<Introspection>, ProblemHttpResult>> Introspect(
         HttpRequest request, SigningKeys keys, SessionService sessions, TimeProvider time, CancellationToken cancellationToken)
     {
@@ -67,7 +68,7 @@ internal static class StandardsApi
         if (access.Succeeded)
         {
             var c = access.Claims;
-            return await ActiveAsync(sessions, c.UserId, c.SessionId, now, _ =>
+            return await ActiveAsync(sessions, c.UserId, c.SessionId, _ =>
                 new Introspection(true, c.UserId, c.SessionId, c.Jti, "access_token", c.IssuedAt.ToUnixTimeSeconds(), c.ExpiresAt.ToUnixTimeSeconds(), tokens.Ring.Options.Issuer, tokens.Ring.Options.AccessAudience, tokens.Ring.Options.ClientId, c.Roles), cancellationToken);
         }
 
@@ -76,7 +77,7 @@ internal static class StandardsApi
         {
             var c = refresh.Claims;
             // Only the session's current generation is an active refresh token.
-            return await ActiveAsync(sessions, c.UserId, c.SessionId, now, session =>
+            return await ActiveAsync(sessions, c.UserId, c.SessionId, session =>
                 string.Equals(session.CurrentJti, c.Jti, StringComparison.Ordinal)
                     ? new Introspection(true, c.UserId, c.SessionId, c.Jti, "refresh_token", c.IssuedAt.ToUnixTimeSeconds(), c.ExpiresAt.ToUnixTimeSeconds(), tokens.Ring.Options.Issuer, tokens.Ring.Options.RefreshAudience, tokens.Ring.Options.ClientId, null)
                     : Introspection.Inactive, cancellationToken);
@@ -109,16 +110,15 @@ internal static class StandardsApi
     }
 
     private static async Task<Results<Ok<Introspection>, ProblemHttpResult>> ActiveAsync(
-        SessionService sessions, string userId, string sessionId, DateTimeOffset now, Func<Session, Introspection> describe, CancellationToken cancellationToken)
+        SessionService sessions, string userId, string sessionId, Func<SessionDetails, Introspection> describe, CancellationToken cancellationToken)
     {
-        var ledger = await sessions.Engine.ReadAsync(userId, cancellationToken);
-        if (!ledger.Succeeded)
+        var check = await sessions.CheckAsync(userId, sessionId, cancellationToken);
+        if (!check.Succeeded)
         {
             return Problems.ApiProblem.Of(ErrorCode.Unavailable);
         }
 
-        var check = ledger.Outcome.Check(sessionId, now);
-        return TypedResults.Ok(check.IsActive && ledger.Outcome.Find(sessionId) is { } session ? describe(session) : Introspection.Inactive);
+        return TypedResults.Ok(check.Outcome.IsActive ? describe(check.Outcome.Session) : Introspection.Inactive);
     }
 
     /// <summary>The form <see cref="UrlEncodedFormFilter"/> has already read and checked.</summary>

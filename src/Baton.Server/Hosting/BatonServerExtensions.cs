@@ -1,8 +1,7 @@
 using System.Text.Json;
 using Baton.Core.Audit;
-using Baton.Core.Engine;
-using Baton.Core.Ledgers;
 using Baton.Core.Storage;
+using Baton.Core.Ledgers;
 using Baton.Core.Tokens;
 using Baton.Core.Users;
 using Baton.Server.Accounts;
@@ -27,8 +26,9 @@ internal static class BatonServerExtensions
         var configuration = builder.Configuration;
 
         services.TryAddSingleton(TimeProvider.System);
-        AddValidatedOptions<SessionPolicy, SessionPolicyValidator>(services, SessionPolicy.SectionName);
-        AddValidatedOptions<LedgerEngineOptions, EngineOptionsValidator>(services, LedgerEngineOptions.SectionName);
+        // Bound by the grains (AddBatonGrains); validated here, at start-up, like every other section.
+        services.AddOptions<SessionPolicy>().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SessionPolicy>, SessionPolicyValidator>();
         AddValidatedOptions<TokenOptions, TokenOptionsValidator>(services, TokenOptions.SectionName);
         AddValidatedOptions<AccountOptions, AccountOptionsValidator>(services, AccountOptions.SectionName);
         AddValidatedOptions<CookieTransportOptions, CookieOptionsValidator>(services, CookieTransportOptions.SectionName);
@@ -37,17 +37,7 @@ internal static class BatonServerExtensions
         AddValidatedOptions<HttpLimitOptions, HttpOptionsValidator>(services, HttpLimitOptions.SectionName);
         AddValidatedOptions<RetentionOptions, RetentionOptionsValidator>(services, RetentionOptions.SectionName);
         services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.SectionName);
-        services.AddOptions<StoreOptions>().BindConfiguration(StoreOptions.SectionName);
-
-        services.AddBatonStore(configuration.GetSection(StoreOptions.SectionName).Get<StoreOptions>()?.Provider ?? StoreProvider.Sqlite);
-
-        services.AddSingleton(sp => new LedgerCache(sp.GetRequiredService<IOptions<LedgerEngineOptions>>().Value.CacheCapacity));
-        services.AddSingleton(sp => new LedgerEngine(
-            sp.GetRequiredService<ILedgerStore>(),
-            sp.GetRequiredService<LedgerCache>(),
-            sp.GetRequiredService<IOptions<SessionPolicy>>().Value,
-            sp.GetRequiredService<IOptions<LedgerEngineOptions>>().Value,
-            sp.GetRequiredService<TimeProvider>()));
+        builder.AddEmbeddedSilo();
         services.AddSingleton(sp =>
         {
             var tokens = sp.GetRequiredService<IOptions<TokenOptions>>().Value;
@@ -56,6 +46,8 @@ internal static class BatonServerExtensions
         });
         services.AddSingleton<SessionService>();
         services.AddSingleton<RevocationWatcher>();
+        services.AddSingleton<RevokedSessions>();
+        services.AddHostedService<RevocationFollower>();
         services.AddSingleton<AccountService>();
         services.AddSingleton<PasswordCheckLimiter>();
         services.AddSingleton<UnknownUsernameLockouts>();

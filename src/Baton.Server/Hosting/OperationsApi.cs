@@ -1,7 +1,9 @@
-using Baton.Core.Engine;
 using Baton.Server.Diagnostics;
+using Baton.Server.Sessions;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace Baton.Server.Hosting;
 
@@ -13,39 +15,42 @@ internal static class OperationsApi
 
     public static IServiceCollection AddBatonOperations(this IServiceCollection services)
     {
-        services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: [ReadyTag]);
-        services.AddSingleton(_ => new PrometheusExporter([EngineMetrics.MeterName, ServerMetrics.MeterName, Baton.Storage.Postgres.PostgresChangeFeed.MeterName, "Microsoft.AspNetCore.Hosting"]));
+        services.AddHealthChecks()
+            .AddCheck<StoreHealthCheck>("store", tags: [ReadyTag])
+            .AddCheck<RevocationFollowerHealthCheck>("revocation-follower", tags: [ReadyTag]);
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("baton"))
+            .WithMetrics(metrics => metrics.AddMeter([.. ExportedMeters.Names]).AddPrometheusExporter());
         return services;
     }
 
     public static IEndpointRouteBuilder MapOperationsApi(this IEndpointRouteBuilder routes)
     {
-        // Created now, not at the first scrape: a listener only sees measurements made after it starts.
-        routes.ServiceProvider.GetRequiredService<PrometheusExporter>();
         // Liveness runs no check: a live process whose store is down must not be restarted for it.
         routes.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).WithTags("Operations");
         routes.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) }).WithTags("Operations");
-        routes.MapGet("/metrics", (PrometheusExporter exporter) => TypedResults.Text(exporter.Render(), "text/plain; version=0.0.4; charset=utf-8"))
-            .WithTags("Operations");
+        routes.MapPrometheusScrapingEndpoint("/metrics").WithTags("Operations");
         return routes;
     }
 }
 
-/// <summary>Ready when the store answers a ledger read, the operation every request depends on.</summary>
-internal sealed class StoreHealthCheck(ILedgerStore store) : IHealthCheck
+/// <summary>Ready when a grain answers from storage: the path every login and refresh depends on.</summary>
+internal sealed class StoreHealthCheck(SessionService sessions) : IHealthCheck
 {
     private const string ProbeUserId = "baton:health-probe";
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        try
-        {
-            await store.LoadAsync(ProbeUserId, cancellationToken);
-            return HealthCheckResult.Healthy();
-        }
-        catch (StoreUnavailableException e)
-        {
-            return HealthCheckResult.Unhealthy("The store is unavailable.", e);
-        }
+        var probe = await sessions.SummaryAsync(ProbeUserId, cancellationToken);
+        return probe.Succeeded ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("The grains cannot reach their storage.");
     }
+}
+
+/// <summary>Not ready while the revocation follower is behind: this front then asks a grain for every token (SECURITY.md 35).</summary>
+internal sealed class RevocationFollowerHealthCheck(RevokedSessions revoked) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(revoked.IsCurrent
+            ? HealthCheckResult.Healthy($"{revoked.Count} ended sessions known.")
+            : HealthCheckResult.Unhealthy("The revocation follower is behind."));
 }

@@ -1,5 +1,5 @@
 using Baton.Core;
-using Baton.Core.Engine;
+using Baton.Core.Storage;
 using Baton.Server.Diagnostics;
 using Baton.Server.Problems;
 using Microsoft.AspNetCore.Diagnostics;

@@ -1,86 +1,57 @@
 using Baton.Core.Audit;
-using Baton.Core.Engine;
 using Baton.Core.Storage;
 using Baton.Core.Users;
+using Baton.Grains;
 using Baton.Server.Options;
-using Baton.Storage.Postgres;
+using Baton.Server.Sessions;
 using Baton.Storage.Sqlite;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace Baton.Server.Hosting;
 
-/// <summary>Registers the configured store behind every store contract, and for PostgreSQL the change feed.</summary>
+/// <summary>
+/// The embedded default (DESIGN.md §2): one silo co-hosted in this process on localhost
+/// clustering, the grains' state and the event log in the SQLite file that also holds the
+/// accounts and signing keys.
+/// </summary>
 internal static class StoreRegistration
 {
-    public static IServiceCollection AddBatonStore(this IServiceCollection services, StoreProvider provider)
+    public const string ServiceId = "baton";
+
+    public static WebApplicationBuilder AddEmbeddedSilo(this WebApplicationBuilder builder)
     {
-        switch (provider)
+        var services = builder.Services;
+        var silo = builder.Configuration.GetSection(SiloOptions.SectionName).Get<SiloOptions>() ?? new SiloOptions();
+
+        // A relative path is the content root's (the application's folder), not the working directory's.
+        services.AddOptions<SqliteStoreOptions>().BindConfiguration(SqliteStoreOptions.SectionName)
+            .PostConfigure<IHostEnvironment>((o, host) => o.Path = Path.GetFullPath(o.Path, host.ContentRootPath));
+        services.AddSingleton(sp => new SqliteStore(sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value));
+        services.AddSingleton<IUserStore>(sp => sp.GetRequiredService<SqliteStore>());
+        services.AddSingleton<IAuditLog>(sp => sp.GetRequiredService<SqliteStore>());
+        services.AddSingleton<IRevocationLog>(sp => sp.GetRequiredService<SqliteStore>());
+        services.AddSingleton<ISigningKeyStore>(sp => sp.GetRequiredService<SqliteStore>());
+        services.AddSingleton<IStoreMigrator>(sp => sp.GetRequiredService<SqliteStore>());
+
+        builder.UseOrleans(orleans =>
         {
-            case StoreProvider.Sqlite:
-                // A relative path is the content root's (the application's folder), not the working directory's.
-                services.AddOptions<SqliteStoreOptions>().BindConfiguration(SqliteStoreOptions.SectionName)
-                    .PostConfigure<IHostEnvironment>((o, host) => o.Path = Path.GetFullPath(o.Path, host.ContentRootPath));
-                services.AddSingleton(sp => new SqliteStore(sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value));
-                AddContracts<SqliteStore>(services);
-                break;
-            case StoreProvider.Postgres:
-                services.AddOptions<PostgresStoreOptions>().BindConfiguration(PostgresStoreOptions.SectionName).ValidateOnStart();
-                services.AddSingleton<IValidateOptions<PostgresStoreOptions>, PostgresOptionsValidator>();
-                services.AddSingleton(sp => new PostgresStore(sp.GetRequiredService<IOptions<PostgresStoreOptions>>().Value));
-                services.AddSingleton(sp => new PostgresChangeFeed(sp.GetRequiredService<IOptions<PostgresStoreOptions>>().Value, sp.GetRequiredService<LedgerCache>()));
-                services.AddHostedService<ChangeFeedService>();
-                services.AddHealthChecks().AddCheck<ChangeFeedHealthCheck>("change-feed", tags: [OperationsApi.ReadyTag]);
-                AddContracts<PostgresStore>(services);
-                break;
-            default:
-                throw new InvalidOperationException($"{StoreOptions.SectionName}:Provider must be Sqlite or Postgres (was '{provider}').");
-        }
+            // Loopback only (SECURITY.md 42): the silo port is not an API, and in one process there is no gateway to expose.
+            orleans.UseLocalhostClustering(silo.SiloPort ?? FreeLoopbackPort(), silo.GatewayPort ?? FreeLoopbackPort(), serviceId: ServiceId, clusterId: "baton-embedded");
+            orleans.AddBatonGrains();
+            orleans.AddSqliteGrainStorage("sessions");
+        });
 
-        return services;
+        // The grains decide with the host's clock (tests set it); Orleans keeps its own for timers and probes.
+        services.AddKeyedSingleton<TimeProvider>(BatonGrainsSiloBuilderExtensions.ClockKey, (sp, _) => sp.GetRequiredService<TimeProvider>());
+        services.AddSingleton<IEventLog>(sp => new LocalRevocations(
+            new SqliteEventLog(sp.GetRequiredService<SqliteDatabase>()), sp.GetRequiredService<RevokedSessions>(), sp.GetRequiredService<RevocationWatcher>()));
+        return builder;
     }
 
-    private static void AddContracts<TStore>(IServiceCollection services)
-        where TStore : class, ILedgerStore, IUserStore, IAuditLog, IRevocationLog, ISigningKeyStore, IStoreMigrator
+    private static int FreeLoopbackPort()
     {
-        services.AddSingleton<ILedgerStore>(sp => sp.GetRequiredService<TStore>());
-        services.AddSingleton<IUserStore>(sp => sp.GetRequiredService<TStore>());
-        services.AddSingleton<IAuditLog>(sp => sp.GetRequiredService<TStore>());
-        services.AddSingleton<IRevocationLog>(sp => sp.GetRequiredService<TStore>());
-        services.AddSingleton<ISigningKeyStore>(sp => sp.GetRequiredService<TStore>());
-        services.AddSingleton<IStoreMigrator>(sp => sp.GetRequiredService<TStore>());
-    }
-}
-
-/// <summary>Runs the node's change feed for the life of the host.</summary>
-internal sealed class ChangeFeedService(PostgresChangeFeed feed) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        feed.Start();
-        return Task.CompletedTask;
-    }
-
-    public async Task StopAsync(CancellationToken cancellationToken) => await feed.DisposeAsync();
-}
-
-/// <summary>Not ready while the feed is down: this node's cache is off and it cannot hear other nodes' changes.</summary>
-internal sealed class ChangeFeedHealthCheck(PostgresChangeFeed feed) : IHealthCheck
-{
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(feed.IsConnected
-            ? HealthCheckResult.Healthy($"Listening; {feed.Reconnects} reconnects.")
-            : HealthCheckResult.Unhealthy("The change feed is reconnecting.", feed.LastError));
-}
-
-internal sealed class PostgresOptionsValidator : OptionsValidator<PostgresStoreOptions>
-{
-    protected override void Check(PostgresStoreOptions o, Action<bool, string> require)
-    {
-        const string s = PostgresStoreOptions.SectionName;
-        require(!string.IsNullOrWhiteSpace(o.ConnectionString), $"{s}:ConnectionString is required when {StoreOptions.SectionName}:Provider is Postgres.");
-        require(o.CommandTimeout >= TimeSpan.FromSeconds(1), $"{s}:CommandTimeout must be at least 1 second.");
-        require(o.ConnectTimeout >= TimeSpan.FromSeconds(1) && o.ConnectTimeout <= TimeSpan.FromSeconds(1024), $"{s}:ConnectTimeout must be between 1 and 1024 seconds.");
-        require(o.FeedInitialBackoff > TimeSpan.Zero && o.FeedInitialBackoff <= o.FeedMaxBackoff, $"{s}:FeedInitialBackoff must be positive and at most FeedMaxBackoff.");
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,4 +1,4 @@
-using Baton.Core.Engine;
+using Baton.Core.Storage;
 using Baton.Core.Ledgers;
 using Baton.Core.Tokens;
 using Microsoft.Extensions.Options;
@@ -41,19 +41,6 @@ internal sealed class SessionPolicyValidator : OptionsValidator<SessionPolicy>
         require(o.RefreshReuseGrace >= TimeSpan.Zero && o.RefreshReuseGrace < o.RefreshIdleLifetime, $"{s}:RefreshReuseGrace must be zero or more and shorter than RefreshIdleLifetime.");
         require(o.EndedSessionRetention >= TimeSpan.Zero, $"{s}:EndedSessionRetention must not be negative.");
         require(o.MaxEndedSessionsKept >= 0, $"{s}:MaxEndedSessionsKept must not be negative.");
-    }
-}
-
-internal sealed class EngineOptionsValidator : OptionsValidator<LedgerEngineOptions>
-{
-    protected override void Check(LedgerEngineOptions o, Action<bool, string> require)
-    {
-        const string s = LedgerEngineOptions.SectionName;
-        require(o.OptimisticAttempts >= 1, $"{s}:OptimisticAttempts must be at least 1.");
-        require(o.MaxAttempts > o.OptimisticAttempts,
-            $"{s}:MaxAttempts ({o.MaxAttempts}) must be greater than OptimisticAttempts ({o.OptimisticAttempts}), or a command that keeps losing races never gets its exclusive attempt.");
-        require(o.CacheCapacity >= 0, $"{s}:CacheCapacity must not be negative.");
-        require(!string.IsNullOrWhiteSpace(o.NodeName), $"{s}:NodeName must not be empty.");
     }
 }
 

@@ -1,36 +1,36 @@
 using System.Collections.Immutable;
 using Baton.Core;
-using Baton.Core.Engine;
 using Baton.Core.Ledgers;
 using Baton.Core.Tokens;
+using Baton.Grains;
 using Baton.Server.Diagnostics;
 
 namespace Baton.Server.Sessions;
 
 /// <summary>
-/// The session use cases on top of the engine: start, refresh and end sessions, and mint the
-/// token pair of a session's current generation. Tokens are minted only after the engine has
-/// committed the change that makes them valid (DESIGN.md §1 step 4).
+/// The session use cases on top of the users' grains (DESIGN.md §1): each call goes to the one
+/// <see cref="IUserSessionGrain"/> of the user, which decides and stores the change before it
+/// answers; this front then mints the token pair of the session's current generation (the ECDSA
+/// signature runs here, never in a grain turn). Ids are chosen here, so a call retried after a
+/// stale activation is decided again on the stored ledger and never mints a second successor.
 /// </summary>
-internal sealed class SessionService(LedgerEngine engine, SigningKeys keys, TimeProvider time)
+internal sealed class SessionService(IGrainFactory grains, SigningKeys keys, TimeProvider time, ILogger<SessionService> logger)
 {
-    public LedgerEngine Engine => engine;
-
     public async Task<SessionResult> StartAsync(string userId, string? username, ImmutableArray<string> roles, Device device, ClientInfo client, CancellationToken cancellationToken)
     {
-        var command = new StartSession(RandomIds.New(), device, RandomIds.New(), client) { Roles = roles, Username = username };
-        var result = await engine.ExecuteAsync(userId, command, client, cancellationToken);
-        if (!result.Succeeded)
+        var request = new StartSessionRequest(RandomIds.New(), RandomIds.New(), DeviceDetails.From(device), ClientDetails.From(client), roles, username);
+        var started = await CallAsync(userId, g => g.StartSessionAsync(request), cancellationToken);
+        if (!started.Succeeded)
         {
             return SessionResult.Refused(ErrorCode.Unavailable);
         }
 
-        return result.Outcome.Session is { } session
+        return started.Outcome.Session is { } session
             ? Mint(userId, session)
-            : SessionResult.Refused(result.Outcome.Error ?? ErrorCode.SessionLimitReached);
+            : SessionResult.Refused(started.Outcome.Error ?? ErrorCode.SessionLimitReached);
     }
 
-    /// <summary>Verifies the refresh token (no store I/O for a bad one), then rotates or replays inside the grace.</summary>
+    /// <summary>Verifies the refresh token (no grain call for a bad one), then rotates or replays inside the grace.</summary>
     public async Task<SessionResult> RefreshAsync(string? refreshToken, ClientInfo client, CancellationToken cancellationToken)
     {
         var result = await RotateAsync(refreshToken, client, cancellationToken);
@@ -47,34 +47,65 @@ internal sealed class SessionService(LedgerEngine engine, SigningKeys keys, Time
         }
 
         var claims = verified.Claims;
-        var command = new RefreshSession(claims.SessionId, claims.Jti, RandomIds.New(), client);
-        var result = await engine.ExecuteAsync(claims.UserId, command, client, cancellationToken);
-        if (!result.Succeeded)
+        var request = new RefreshRequest(claims.SessionId, claims.Jti, RandomIds.New(), ClientDetails.From(client));
+        var refreshed = await CallAsync(claims.UserId, g => g.RefreshAsync(request), cancellationToken);
+        if (!refreshed.Succeeded)
         {
             return SessionResult.Refused(ErrorCode.Unavailable);
         }
 
-        var outcome = result.Outcome;
-        return outcome.Error is { } error
-            ? SessionResult.Refused(error, error == ErrorCode.RefreshTokenReused ? EndReason.ReuseDetected : outcome.Session?.EndReason)
-            : Mint(claims.UserId, outcome.Session!);
+        var outcome = refreshed.Outcome;
+        return outcome.Succeeded
+            ? Mint(claims.UserId, outcome.Session)
+            : SessionResult.Refused(outcome.Error ?? ErrorCode.InvalidToken, outcome.EndReason);
     }
 
-    public async Task<EngineResult<EndSessionOutcome>> EndAsync(string userId, string sessionId, EndReason reason, ClientInfo client, CancellationToken cancellationToken) =>
-        await engine.ExecuteAsync(userId, new EndSession(sessionId, reason), client, cancellationToken);
+    public Task<GrainResult<EndSessionResult>> EndAsync(string userId, string sessionId, EndReason reason, ClientInfo client, CancellationToken cancellationToken) =>
+        CallAsync(userId, g => g.EndSessionAsync(sessionId, reason, ClientDetails.From(client)), cancellationToken);
 
-    public async Task<EngineResult<EndAllSessionsOutcome>> EndAllAsync(string userId, EndReason reason, string? exceptSessionId, ClientInfo client, CancellationToken cancellationToken) =>
-        await engine.ExecuteAsync(userId, new EndAllSessions(reason, exceptSessionId), client, cancellationToken);
+    public Task<GrainResult<EndAllSessionsResult>> EndAllAsync(string userId, EndReason reason, string? exceptSessionId, ClientInfo client, CancellationToken cancellationToken) =>
+        CallAsync(userId, g => g.EndAllSessionsAsync(reason, exceptSessionId, ClientDetails.From(client)), cancellationToken);
 
     /// <summary>Locks (or deletes) the account for sessions: ends every session with <paramref name="reason"/> and refuses new ones.</summary>
-    public async Task<EngineResult<EndAllSessionsOutcome>> CloseAsync(string userId, EndReason reason, ClientInfo client, CancellationToken cancellationToken) =>
-        await engine.ExecuteAsync(userId, new CloseLedger(reason), client, cancellationToken);
+    public Task<GrainResult<EndAllSessionsResult>> CloseAsync(string userId, EndReason reason, ClientInfo client, CancellationToken cancellationToken) =>
+        CallAsync(userId, g => g.CloseAsync(reason, ClientDetails.From(client)), cancellationToken);
 
     /// <summary>Lets sessions start again for a locked account.</summary>
-    public async Task<EngineResult<ReopenStatus>> ReopenAsync(string userId, ClientInfo client, CancellationToken cancellationToken) =>
-        await engine.ExecuteAsync(userId, new ReopenLedger(), client, cancellationToken);
+    public Task<GrainResult<ReopenStatus>> ReopenAsync(string userId, ClientInfo client, CancellationToken cancellationToken) =>
+        CallAsync(userId, g => g.ReopenAsync(ClientDetails.From(client)), cancellationToken);
 
-    private SessionResult Mint(string userId, Session session)
+    /// <summary>Whether the session's tokens are acceptable now, asked of the grain (read-only).</summary>
+    public Task<GrainResult<SessionCheckResult>> CheckAsync(string userId, string sessionId, CancellationToken cancellationToken) =>
+        CallAsync(userId, g => g.CheckSessionAsync(sessionId), cancellationToken);
+
+    /// <summary>Every session the user's ledger holds, active and recently ended (read-only).</summary>
+    public Task<GrainResult<SessionList>> ListAsync(string userId, CancellationToken cancellationToken) =>
+        CallAsync(userId, g => g.ListSessionsAsync(), cancellationToken);
+
+    /// <summary>Whether the user is known and closed, and how many sessions are active (read-only).</summary>
+    public Task<GrainResult<LedgerSummary>> SummaryAsync(string userId, CancellationToken cancellationToken) =>
+        CallAsync(userId, g => g.GetSummaryAsync(), cancellationToken);
+
+    /// <summary>
+    /// One call to the user's grain, retried once on a stale activation (I8), with every outage
+    /// mapped to <see cref="GrainResult{T}.Unavailable"/> (<see cref="GrainFailures"/>).
+    /// </summary>
+    private async Task<GrainResult<T>> CallAsync<T>(string userId, Func<IUserSessionGrain, Task<T>> call, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var grain = grains.GetGrain<IUserSessionGrain>(userId);
+        try
+        {
+            return GrainResult<T>.Success(await GrainCalls.RetryOnceOnStaleActivationAsync(() => call(grain)));
+        }
+        catch (Exception e) when (GrainFailures.IsUnavailable(e))
+        {
+            Log.GrainUnavailable(logger, e.GetType().Name, e);
+            return GrainResult<T>.Unavailable;
+        }
+    }
+
+    private SessionResult Mint(string userId, SessionDetails session)
     {
         var now = time.GetUtcNow();
         var tokens = keys.Tokens;

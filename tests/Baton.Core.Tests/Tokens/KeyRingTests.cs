@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Baton.Core.Storage;
 using Baton.Core.Tokens;
 using Baton.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Baton.Core.Tests.Tokens;
 
@@ -97,7 +98,7 @@ public sealed class KeyRingTests
     public async Task SigningKeys_FirstStartCreatesKeys_RestartReusesThem()
     {
         var store = new InMemoryKeyStore();
-        var clock = new TestClock(Now);
+        var clock = new FakeTimeProvider(Now);
         var first = new SigningKeys(store, Options, clock);
         await first.InitializeAsync(CancellationToken.None);
         var token = first.Tokens.IssueAccessToken(new AccessTokenRequest("u", "s", []), Now).Token;
@@ -115,7 +116,7 @@ public sealed class KeyRingTests
     public async Task SigningKeys_NodesStartingTogether_ConvergeOnOneSigner()
     {
         var store = new InMemoryKeyStore();
-        var clock = new TestClock(Now);
+        var clock = new FakeTimeProvider(Now);
         var nodes = Enumerable.Range(0, 5).Select(_ => new SigningKeys(store, Options, clock)).ToArray();
 
         await Task.WhenAll(nodes.Select(n => Task.Run(() => n.InitializeAsync(CancellationToken.None))));

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Baton.Core.Tokens;
 using Baton.Testing;
+using Microsoft.Extensions.Time.Testing;
 using static Baton.Core.Tests.Tokens.KeyRingTests;
 
 namespace Baton.Core.Tests.Tokens;
@@ -53,7 +54,7 @@ public sealed class KeyRotationTests
     public async Task Maintain_OnSeveralNodesAtOnce_AddsOneSuccessorPerKind()
     {
         var store = new InMemoryKeyStore();
-        var clock = new TestClock(Start);
+        var clock = new FakeTimeProvider(Start);
         var nodes = Enumerable.Range(0, 4).Select(_ => new SigningKeys(store, Options, clock)).ToArray();
         await nodes[0].InitializeAsync(CancellationToken.None);
         foreach (var node in nodes)
@@ -99,7 +100,7 @@ public sealed class KeyRotationTests
     {
         var master = RandomNumberGenerator.GetBytes(32);
         var store = new InMemoryKeyStore();
-        var clock = new TestClock(Start);
+        var clock = new FakeTimeProvider(Start);
         var keys = new SigningKeys(store, Options, clock, new KeyProtector(master));
         await keys.InitializeAsync(CancellationToken.None);
         var token = keys.Tokens.IssueAccessToken(new AccessTokenRequest("u", "s", []), Start).Token;
@@ -127,10 +128,10 @@ public sealed class KeyRotationTests
         Assert.Throws<ArgumentException>(() => new KeyProtector(new byte[16]));
     }
 
-    private static async Task<(SigningKeys Keys, InMemoryKeyStore Store, TestClock Clock)> StartAsync()
+    private static async Task<(SigningKeys Keys, InMemoryKeyStore Store, FakeTimeProvider Clock)> StartAsync()
     {
         var store = new InMemoryKeyStore();
-        var clock = new TestClock(Start);
+        var clock = new FakeTimeProvider(Start);
         var keys = new SigningKeys(store, Options, clock);
         await keys.InitializeAsync(CancellationToken.None);
         return (keys, store, clock);

@@ -1,5 +1,4 @@
 using Baton.Core.Audit;
-using Baton.Core.Engine;
 using Baton.Core.Storage;
 using Baton.Core.Users;
 
@@ -11,8 +10,6 @@ namespace Baton.Testing.Storage;
 /// </summary>
 public sealed class StoreUnderTest(object store, Func<Task<StoreUnderTest>> openAnother, Func<ValueTask> cleanup) : IAsyncDisposable
 {
-    public ILedgerStore Ledgers { get; } = (ILedgerStore)store;
-
     public IUserStore Users { get; } = (IUserStore)store;
 
     public IAuditLog Audit { get; } = (IAuditLog)store;

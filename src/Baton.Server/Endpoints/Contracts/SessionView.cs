@@ -1,5 +1,5 @@
 using Baton.Core;
-using Baton.Core.Ledgers;
+using Baton.Grains;
 
 namespace Baton.Server.Endpoints.Contracts;
 
@@ -17,7 +17,7 @@ public sealed record SessionView(
     DateTimeOffset? EndedAt,
     string? EndReason)
 {
-    internal static SessionView Of(Session s, string? currentSessionId) => new(
+    internal static SessionView Of(SessionDetails s, string? currentSessionId) => new(
         s.Id,
         new DeviceView(s.Device.Id, s.Device.Type, s.Device.Name),
         s.Client.IpAddress,
@@ -26,7 +26,7 @@ public sealed record SessionView(
         s.LastRefreshedAt,
         s.RefreshExpiresAt,
         string.Equals(s.Id, currentSessionId, StringComparison.Ordinal),
-        s.State == SessionState.Active ? "active" : "ended",
+        s.EndedAt is null ? "active" : "ended",
         s.EndedAt,
         s.EndReason?.ToWire());
 }

@@ -1,5 +1,5 @@
 using Baton.Core;
-using Baton.Core.Ledgers;
+using Baton.Grains;
 using Baton.Core.Users;
 
 namespace Baton.Server.Endpoints.Contracts;
@@ -14,7 +14,7 @@ namespace Baton.Server.Endpoints.Contracts;
 /// <param name="ActiveSessions">Sessions that can be refreshed now.</param>
 public sealed record UserView(string UserId, string? Username, IReadOnlyList<string> Roles, string Status, DateTimeOffset? LockedOutUntil, int FailedLogins, int ActiveSessions)
 {
-    internal static UserView Of(string userId, UserAccount? account, Ledger ledger, DateTimeOffset now) => new(
+    internal static UserView Of(string userId, UserAccount? account, LedgerSummary ledger, DateTimeOffset now) => new(
         userId,
         account?.Username,
         account is null ? [] : [.. account.Roles],
@@ -26,5 +26,5 @@ public sealed record UserView(string UserId, string? Username, IReadOnlyList<str
         },
         account is not null && account.IsLockedOutAt(now) ? account.LockedUntil : null,
         account?.FailedLoginCount ?? 0,
-        ledger.Sessions.Count(s => s.State == SessionState.Active && !s.IsExpiredAt(now)));
+        ledger.ActiveSessions);
 }
