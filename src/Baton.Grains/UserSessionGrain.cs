@@ -31,8 +31,14 @@ public sealed class UserSessionGrain(
 {
     private readonly SessionPolicy _policy = policy.Value;
 
+    /// <summary>How often an outbox the event log refused is offered again.</summary>
+    internal static readonly TimeSpan RedeliveryInterval = TimeSpan.FromSeconds(1);
+
     /// <summary>How many events at the head of the stored outbox are known to be in the event log.</summary>
     private int _delivered;
+
+    /// <summary>Set while an undelivered outbox waits for the event log to come back.</summary>
+    private IGrainTimer? _redelivery;
 
     private string UserId => this.GetPrimaryKeyString();
 
@@ -175,7 +181,12 @@ public sealed class UserSessionGrain(
         return logged.MoveToImmutable();
     }
 
-    /// <summary>Appends the undelivered part of the outbox; a failure leaves it for the next call or activation.</summary>
+    /// <summary>
+    /// Appends the undelivered part of the outbox. A failure leaves it in the outbox and offers it
+    /// again every <see cref="RedeliveryInterval"/> (keeping the activation alive) until the log
+    /// takes it: other fronts learn of an ended session only from the log (I5, I9), so its delivery
+    /// must not wait for the user's next call.
+    /// </summary>
     private async Task DeliverOutboxAsync(CancellationToken cancellationToken)
     {
         var outbox = state.State.Outbox;
@@ -189,12 +200,17 @@ public sealed class UserSessionGrain(
         {
             await eventLog.AppendAsync(pending, cancellationToken);
             _delivered = outbox.Length;
+            _redelivery?.Dispose();
+            _redelivery = null;
         }
 #pragma warning disable CA1031 // The change is committed; any failure of the log only delays delivery.
         catch (Exception e)
 #pragma warning restore CA1031
         {
             Log.EventLogAppendFailed(logger, UserId, pending.Length, e);
+            _redelivery ??= this.RegisterGrainTimer(
+                DeliverOutboxAsync,
+                new GrainTimerCreationOptions(RedeliveryInterval, RedeliveryInterval) { Interleave = false, KeepAlive = true });
         }
     }
 

@@ -125,6 +125,19 @@ public sealed class UserSessionGrainFaultTests(GrainClusterFixture fixture) : Gr
         Assert.Contains(EventLog.KeptFor(userId), e => e.Entry.Kind == LedgerEventKind.SessionStarted);
     }
 
+    [Fact]
+    public async Task EndAllSessions_EventLogFailsOnce_EntriesArriveWithoutAnotherCall()
+    {
+        var userId = NewUserId("outbox-timer");
+        var session = (await Grain(userId).StartSessionAsync(Login("d1"))).Session!;
+        EventLog.FailNext();
+
+        await Grain(userId).EndAllSessionsAsync(EndReason.Kicked, null, ClientDetails.None);
+
+        // No call, no activation: the grain offers its outbox again on its own (other fronts learn of the kick only from the log).
+        await Eventually.UntilAsync(() => EventLog.KeptFor(userId).Any(e => e.Entry.Kind == LedgerEventKind.SessionEnded && e.Entry.SessionId == session.Id));
+    }
+
     /// <summary>The silo whose activation wrote the user's newest audit entry (its <c>RuntimeIdentity</c>).</summary>
     private SiloHandle HostOf(string userId)
     {

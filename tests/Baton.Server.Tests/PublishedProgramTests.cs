@@ -87,6 +87,12 @@ public sealed class PublishedProgramTests : IDisposable
             await process.WaitForExitAsync();
         }
 
+        return Snapshot(output);
+    }
+
+    /// <summary>What the process printed so far; its output is appended from other threads.</summary>
+    private static string Snapshot(StringBuilder output)
+    {
         lock (output)
         {
             return output.ToString();
@@ -98,7 +104,11 @@ public sealed class PublishedProgramTests : IDisposable
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (true)
         {
-            Assert.False(process.HasExited, $"the server exited: {output}");
+            if (process.HasExited)
+            {
+                Assert.Fail($"the server exited: {Snapshot(output)}");
+            }
+
             try
             {
                 using var live = await http.GetAsync(new Uri("/health/live", UriKind.Relative));
@@ -112,7 +122,11 @@ public sealed class PublishedProgramTests : IDisposable
                 // Not listening yet.
             }
 
-            Assert.True(DateTime.UtcNow < deadline, $"the server did not start: {output}");
+            if (DateTime.UtcNow >= deadline)
+            {
+                Assert.Fail($"the server did not start: {Snapshot(output)}");
+            }
+
             await Task.Delay(100);
         }
     }

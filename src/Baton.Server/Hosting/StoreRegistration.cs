@@ -36,7 +36,7 @@ internal static class StoreRegistration
         builder.UseOrleans(orleans =>
         {
             // Loopback only (SECURITY.md 42): the silo port is not an API, and in one process there is no gateway to expose.
-            orleans.UseLocalhostClustering(silo.SiloPort ?? FreeLoopbackPort(), silo.GatewayPort ?? FreeLoopbackPort(), serviceId: ServiceId, clusterId: "baton-embedded");
+            orleans.UseLocalhostClustering(silo.SiloPort ?? FreeLoopbackPort(), silo.GatewayPort ?? 0, serviceId: ServiceId, clusterId: "baton-embedded");
             orleans.AddBatonGrains();
             orleans.AddSqliteGrainStorage("sessions");
         });

@@ -8,6 +8,6 @@ public sealed class SiloOptions
     /// <summary>The silo-to-silo port on loopback; a free one when unset (one process needs no fixed port).</summary>
     public int? SiloPort { get; set; }
 
-    /// <summary>The gateway port on loopback; a free one when unset.</summary>
+    /// <summary>The gateway port on loopback for Orleans clients outside this process; unset (0), none: the API is a client inside the silo.</summary>
     public int? GatewayPort { get; set; }
 }

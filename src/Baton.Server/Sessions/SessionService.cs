@@ -14,7 +14,7 @@ namespace Baton.Server.Sessions;
 /// signature runs here, never in a grain turn). Ids are chosen here, so a call retried after a
 /// stale activation is decided again on the stored ledger and never mints a second successor.
 /// </summary>
-internal sealed class SessionService(IGrainFactory grains, SigningKeys keys, TimeProvider time, ILogger<SessionService> logger)
+internal sealed class SessionService(IGrainFactory grains, SigningKeys keys, RevokedSessions revoked, TimeProvider time, ILogger<SessionService> logger)
 {
     public async Task<SessionResult> StartAsync(string userId, string? username, ImmutableArray<string> roles, Device device, ClientInfo client, CancellationToken cancellationToken)
     {
@@ -24,6 +24,8 @@ internal sealed class SessionService(IGrainFactory grains, SigningKeys keys, Tim
         {
             return SessionResult.Refused(ErrorCode.Unavailable);
         }
+
+        Remember(started.Outcome.Replaced);
 
         return started.Outcome.Session is { } session
             ? Mint(userId, session)
@@ -55,20 +57,33 @@ internal sealed class SessionService(IGrainFactory grains, SigningKeys keys, Tim
         }
 
         var outcome = refreshed.Outcome;
+        if (outcome.Session is { EndedAt: not null } ended)
+        {
+            Remember([ended]);
+        }
+
         return outcome.Succeeded
             ? Mint(claims.UserId, outcome.Session)
             : SessionResult.Refused(outcome.Error ?? ErrorCode.InvalidToken, outcome.EndReason);
     }
 
-    public Task<GrainResult<EndSessionResult>> EndAsync(string userId, string sessionId, EndReason reason, ClientInfo client, CancellationToken cancellationToken) =>
-        CallAsync(userId, g => g.EndSessionAsync(sessionId, reason, ClientDetails.From(client)), cancellationToken);
+    public async Task<GrainResult<EndSessionResult>> EndAsync(string userId, string sessionId, EndReason reason, ClientInfo client, CancellationToken cancellationToken)
+    {
+        var ended = await CallAsync(userId, g => g.EndSessionAsync(sessionId, reason, ClientDetails.From(client)), cancellationToken);
+        if (ended.Succeeded && ended.Outcome.Session is { EndedAt: not null } session)
+        {
+            Remember([session]);
+        }
+
+        return ended;
+    }
 
     public Task<GrainResult<EndAllSessionsResult>> EndAllAsync(string userId, EndReason reason, string? exceptSessionId, ClientInfo client, CancellationToken cancellationToken) =>
-        CallAsync(userId, g => g.EndAllSessionsAsync(reason, exceptSessionId, ClientDetails.From(client)), cancellationToken);
+        EndingAsync(CallAsync(userId, g => g.EndAllSessionsAsync(reason, exceptSessionId, ClientDetails.From(client)), cancellationToken));
 
     /// <summary>Locks (or deletes) the account for sessions: ends every session with <paramref name="reason"/> and refuses new ones.</summary>
     public Task<GrainResult<EndAllSessionsResult>> CloseAsync(string userId, EndReason reason, ClientInfo client, CancellationToken cancellationToken) =>
-        CallAsync(userId, g => g.CloseAsync(reason, ClientDetails.From(client)), cancellationToken);
+        EndingAsync(CallAsync(userId, g => g.CloseAsync(reason, ClientDetails.From(client)), cancellationToken));
 
     /// <summary>Lets sessions start again for a locked account.</summary>
     public Task<GrainResult<ReopenStatus>> ReopenAsync(string userId, ClientInfo client, CancellationToken cancellationToken) =>
@@ -102,6 +117,32 @@ internal sealed class SessionService(IGrainFactory grains, SigningKeys keys, Tim
         {
             Log.GrainUnavailable(logger, e.GetType().Name, e);
             return GrainResult<T>.Unavailable;
+        }
+    }
+
+    private async Task<GrainResult<EndAllSessionsResult>> EndingAsync(Task<GrainResult<EndAllSessionsResult>> call)
+    {
+        var ended = await call;
+        if (ended.Succeeded)
+        {
+            Remember(ended.Outcome.Ended);
+        }
+
+        return ended;
+    }
+
+    /// <summary>
+    /// This front refuses what it has just ended at once, whatever becomes of the grain's delivery
+    /// to the event log (which is how the other fronts learn of it).
+    /// </summary>
+    private void Remember(IEnumerable<SessionDetails> ended)
+    {
+        foreach (var session in ended)
+        {
+            if (session.EndReason is { } reason)
+            {
+                revoked.Add(session.Id, reason, session.EndedAt ?? time.GetUtcNow());
+            }
         }
     }
 
