@@ -2,7 +2,7 @@
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY . .
-RUN dotnet publish src/Baton.Server -c Release -o /app
+RUN dotnet publish src/Baton.Api -c Release -o /app
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
 WORKDIR /app
@@ -13,4 +13,4 @@ USER app
 ENV Urls=http://0.0.0.0:8080 \
     Baton__Sqlite__Path=/data/baton.db
 EXPOSE 8080
-ENTRYPOINT ["dotnet", "Baton.Server.dll"]
+ENTRYPOINT ["dotnet", "Baton.Api.dll"]

@@ -59,7 +59,7 @@ internal static class CpuMeter
             return null;
         }
 
-        return command.Contains("Baton.Server", StringComparison.Ordinal) ? Baton
+        return command.Contains("Baton.Api", StringComparison.Ordinal) ? Baton
             : command.Contains(Baselines.ServeBareCommand, StringComparison.Ordinal) ? BareEndpoint
             : command.StartsWith("postgres", StringComparison.Ordinal) || command.Contains("/postgres ", StringComparison.Ordinal) ? Postgres
             : null;

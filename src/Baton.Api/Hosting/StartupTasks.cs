@@ -1,0 +1,31 @@
+using Baton.Core.Storage;
+using Baton.Core.Tokens;
+using Baton.Core.Users;
+using Baton.Api.Accounts;
+using Baton.Api.Options;
+using Microsoft.Extensions.Options;
+
+namespace Baton.Api.Hosting;
+
+/// <summary>Runs before the server takes requests: the Unicode check usernames need, schema migrations, the signing key ring, the bootstrap admin.</summary>
+internal sealed class StartupTasks(
+    IStoreMigrator migrator,
+    SigningKeys keys,
+    AccountService accounts,
+    IOptions<BootstrapOptions> bootstrap,
+    ILogger<StartupTasks> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        UsernameNormalizer.EnsureAvailable();
+        await migrator.MigrateAsync(cancellationToken);
+        await keys.InitializeAsync(cancellationToken);
+        if (bootstrap.Value.AdminUsername is { Length: > 0 } admin)
+        {
+            await accounts.EnsureAdminAsync(admin, bootstrap.Value.AdminPassword, cancellationToken);
+            Log.AdminBootstrapped(logger, admin);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,57 @@
+using Baton.Core.Audit;
+using Baton.Core.Storage;
+using Baton.Core.Users;
+using Baton.Grains;
+using Baton.Api.Options;
+using Baton.Api.Sessions;
+using Baton.Storage.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace Baton.Api.Hosting;
+
+/// <summary>
+/// The embedded default (DESIGN.md §2): one silo co-hosted in this process on localhost
+/// clustering, the grains' state and the event log in the SQLite file that also holds the
+/// accounts and signing keys.
+/// </summary>
+internal static class StoreRegistration
+{
+    public const string ServiceId = "baton";
+
+    public static WebApplicationBuilder AddEmbeddedSilo(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var silo = builder.Configuration.GetSection(SiloOptions.SectionName).Get<SiloOptions>() ?? new SiloOptions();
+
+        // A relative path is the content root's (the application's folder), not the working directory's.
+        services.AddOptions<SqliteStoreOptions>().BindConfiguration(SqliteStoreOptions.SectionName)
+            .PostConfigure<IHostEnvironment>((o, host) => o.Path = Path.GetFullPath(o.Path, host.ContentRootPath));
+        services.AddSingleton(sp => new SqliteStore(sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value));
+        services.AddSingleton<IUserStore>(sp => sp.GetRequiredService<SqliteStore>());
+        services.AddSingleton<IAuditLog>(sp => sp.GetRequiredService<SqliteStore>());
+        services.AddSingleton<IRevocationLog>(sp => sp.GetRequiredService<SqliteStore>());
+        services.AddSingleton<ISigningKeyStore>(sp => sp.GetRequiredService<SqliteStore>());
+        services.AddSingleton<IStoreMigrator>(sp => sp.GetRequiredService<SqliteStore>());
+
+        builder.UseOrleans(orleans =>
+        {
+            // Loopback only (SECURITY.md 42): the silo port is not an API, and in one process there is no gateway to expose.
+            orleans.UseLocalhostClustering(silo.SiloPort ?? FreeLoopbackPort(), silo.GatewayPort ?? 0, serviceId: ServiceId, clusterId: "baton-embedded");
+            orleans.AddBatonGrains();
+            orleans.AddSqliteGrainStorage("sessions");
+        });
+
+        // The grains decide with the host's clock (tests set it); Orleans keeps its own for timers and probes.
+        services.AddKeyedSingleton<TimeProvider>(BatonGrainsSiloBuilderExtensions.ClockKey, (sp, _) => sp.GetRequiredService<TimeProvider>());
+        services.AddSingleton<IEventLog>(sp => new LocalRevocations(
+            new SqliteEventLog(sp.GetRequiredService<SqliteDatabase>()), sp.GetRequiredService<RevokedSessions>(), sp.GetRequiredService<RevocationWatcher>()));
+        return builder;
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

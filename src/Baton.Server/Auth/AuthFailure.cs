@@ -1,6 +1,0 @@
-using Baton.Core;
-
-namespace Baton.Server.Auth;
-
-/// <summary>Why authentication failed, handed from authenticate to challenge so the 401/503 carries the precise code.</summary>
-internal sealed record AuthFailure(ErrorCode Code, EndReason? Reason, string Description);
