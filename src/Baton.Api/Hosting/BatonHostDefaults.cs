@@ -16,6 +16,8 @@ internal static class BatonHostDefaults
         ["Logging:LogLevel:Default"] = "Information",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "Warning",
+        // The co-hosted silo describes its whole configuration at Information on every start.
+        ["Logging:LogLevel:Orleans"] = "Warning",
     };
 
     /// <summary>
