@@ -1,6 +1,7 @@
 using Baton.Core;
 using Baton.Core.Audit;
 using Baton.Core.Ledgers;
+using Baton.Testing.Storage;
 
 namespace Baton.Storage.Tests.Contracts;
 
@@ -16,7 +17,7 @@ public abstract class EventLogContractTests
     /// <summary>The backend's log on an empty store of its own.</summary>
     protected abstract Task<EventLogUnderTest> CreateLogAsync();
 
-    [Fact]
+    [BackendFact]
     public async Task Append_SeveralEvents_KeepsTheirOrder()
     {
         await using var log = await CreateLogAsync();
@@ -33,7 +34,7 @@ public abstract class EventLogContractTests
         Assert.True(feed[0].Cursor < feed[1].Cursor);
     }
 
-    [Fact]
+    [BackendFact]
     public async Task Append_EveryField_ReachesTheReaders()
     {
         await using var log = await CreateLogAsync();
@@ -46,7 +47,7 @@ public abstract class EventLogContractTests
         Assert.Equal(("alice", "s1", EndReason.ReuseDetected, Now), (revocation.UserId, revocation.SessionId, revocation.Reason, revocation.At));
     }
 
-    [Fact]
+    [BackendFact]
     public async Task Append_RepeatedIds_AreSkipped()
     {
         await using var log = await CreateLogAsync();
@@ -60,7 +61,7 @@ public abstract class EventLogContractTests
         Assert.Single(await log.Revocations.ReadRevocationsAsync(0, 10, CancellationToken.None));
     }
 
-    [Fact]
+    [BackendFact]
     public async Task Append_OnlyEndedSessionsWithAReason_ReachTheRevocationFeed()
     {
         await using var log = await CreateLogAsync();
@@ -81,7 +82,7 @@ public abstract class EventLogContractTests
         Assert.Equal(6, (await log.Audit.ReadAsync("alice", 10, CancellationToken.None)).Count);
     }
 
-    [Fact]
+    [BackendFact]
     public async Task Follow_FromACursor_ReadsOnlyWhatCameAfter()
     {
         await using var log = await CreateLogAsync();
@@ -96,7 +97,7 @@ public abstract class EventLogContractTests
         Assert.Equal(["s1"], (await log.Revocations.ReadRevocationsAsync(0, 1, CancellationToken.None)).Select(r => r.SessionId));
     }
 
-    [Fact]
+    [BackendFact]
     public async Task Follow_FromATime_StartsAtTheFirstEntryAtOrAfterIt()
     {
         await using var log = await CreateLogAsync();
@@ -110,7 +111,7 @@ public abstract class EventLogContractTests
         Assert.Empty(await log.Revocations.ReadRevocationsAsync(late, 10, CancellationToken.None));
     }
 
-    [Fact]
+    [BackendFact]
     public async Task Purge_OldEntries_AreDeleted_AndTheNewestRevocationStays()
     {
         await using var log = await CreateLogAsync();
@@ -129,7 +130,7 @@ public abstract class EventLogContractTests
         Assert.Equal("s3", Assert.Single(await log.Audit.ReadAsync("alice", 10, CancellationToken.None)).SessionId);
     }
 
-    [Fact]
+    [BackendFact]
     public async Task Append_Nothing_WritesNothing()
     {
         await using var log = await CreateLogAsync();

@@ -1,0 +1,229 @@
+using System.Globalization;
+using Baton.Core.Audit;
+using Baton.Core.Ledgers;
+using StackExchange.Redis;
+
+namespace Baton.Storage.Redis;
+
+/// <summary>
+/// The grains' event log on Redis Streams (DESIGN.md §7): each user's audit entries in a stream of
+/// their own (<c>{prefix}:audit:{user}</c>, so reading one user's newest entries is one
+/// <c>XREVRANGE</c>), ended sessions also in one revocation stream (<c>{prefix}:revocations</c>) whose
+/// ids are the feed's cursors (<see cref="RedisStreamCursor"/>). One append is one Lua script: each
+/// event's id is claimed with <c>SET NX PX</c> in the same script as its <c>XADD</c>s, so a repeated
+/// delivery is dropped even when two deliveries race. Stream ids follow the events' time and never go
+/// back, so retention trims by age (<c>XTRIM MINID</c>) and a follower starts from a time by
+/// <c>XRANGE</c>. An append that adds revocations publishes a notice that
+/// <see cref="WaitForRevocationsAsync"/> wakes on. Redis outages surface as
+/// <see cref="Core.Storage.StoreUnavailableException"/>. The multiplexer is the caller's (it may be
+/// the one Orleans' Redis providers share); the log does not dispose it.
+/// </summary>
+public sealed partial class RedisEventLog : IEventLog, IAuditLog, IRevocationLog, IAsyncDisposable
+{
+    private readonly IConnectionMultiplexer _connection;
+    private readonly IDatabase _database;
+    private readonly string _prefix;
+    private readonly RedisKey _revocations;
+    private readonly RedisKey _auditUsers;
+    private readonly RedisChannel _notices;
+    private readonly RedisValue _window;
+    private readonly SemaphoreSlim _subscribing = new(1, 1);
+    private TaskCompletionSource _signal = NewSignal();
+    private bool _subscribed;
+    private bool _disposed;
+
+    /// <summary>Creates the log on <paramref name="connection"/>.</summary>
+    public RedisEventLog(IConnectionMultiplexer connection, RedisEventLogOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(options);
+        if (string.IsNullOrEmpty(options.KeyPrefix) || options.KeyPrefix.AsSpan().IndexOfAny('{', '}') >= 0)
+        {
+            throw new ArgumentException("RedisEventLogOptions.KeyPrefix must be a non-empty string without braces.", nameof(options));
+        }
+
+        if (options.DeduplicationWindow <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("RedisEventLogOptions.DeduplicationWindow must be positive.", nameof(options));
+        }
+
+        _connection = connection;
+        _database = connection.GetDatabase();
+        _prefix = $"{{{options.KeyPrefix}}}";
+        _revocations = $"{_prefix}:revocations";
+        _auditUsers = $"{_prefix}:audit-users";
+        _notices = RedisChannel.Literal($"{_prefix}:revocations:appended");
+        _window = (long)options.DeduplicationWindow.TotalMilliseconds;
+        _connection.ConnectionRestored += OnConnectionRestored;
+    }
+
+    /// <inheritdoc />
+    public async Task AppendAsync(IReadOnlyList<LoggedEvent> events, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        if (events.Count == 0)
+        {
+            return;
+        }
+
+        var keys = new RedisKey[2 + (2 * events.Count)];
+        keys[0] = _revocations;
+        keys[1] = _auditUsers;
+        var values = new List<RedisValue>(3 + (events.Count * 24)) { _window, _notices.ToString(), events.Count };
+        for (var i = 0; i < events.Count; i++)
+        {
+            var (id, e) = events[i];
+            keys[2 + (2 * i)] = $"{_prefix}:seen:{id}";
+            keys[3 + (2 * i)] = AuditKey(e.UserId);
+            var at = Math.Max(0, e.At.ToUnixTimeMilliseconds());
+            values.Add(at);
+            values.Add(e.UserId);
+            AddFields(values, AuditFields(id, e, at));
+            AddFields(values, e is { Kind: LedgerEventKind.SessionEnded, Reason: { } reason }
+                ? [("event", id), ("user", e.UserId), ("session", e.SessionId), ("reason", reason.ToString()), ("at", at)]
+                : []);
+        }
+
+        var result = await RedisErrors.RunAsync(() => _database.ScriptEvaluateAsync(RedisEventLogScripts.Append, keys, [.. values]), cancellationToken);
+        if (!((RedisValue[])result!)[1].IsNullOrEmpty)
+        {
+            Signal(); // a waiter in this process need not wait for the notice to come back
+        }
+    }
+
+    /// <summary>
+    /// Waits until the revocation feed has an entry after <paramref name="after"/> or
+    /// <paramref name="timeout"/> has passed, for the API's long poll and the revocation follower.
+    /// Wakes on the notice an append publishes (pub/sub, on the multiplexer's subscription
+    /// connection: a blocking <c>XREAD</c> would hold a multiplexer's only connection), and reads the
+    /// feed's newest cursor before every wait, so an append between a read and the wait, a lost
+    /// notice or a reconnection never keeps a waiter asleep past an entry that is there.
+    /// </summary>
+    /// <returns>True when the feed has an entry after <paramref name="after"/>; false when the time ran out first.</returns>
+    public async Task<bool> WaitForRevocationsAsync(long after, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        await SubscribeAsync(cancellationToken);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        while (true)
+        {
+            var changed = Volatile.Read(ref _signal).Task; // taken before the read: a notice in between still wakes us
+            if (await LatestRevocationAsync(cancellationToken) > after)
+            {
+                return true;
+            }
+
+            try
+            {
+                await changed.WaitAsync(deadline.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return await LatestRevocationAsync(cancellationToken) > after;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _connection.ConnectionRestored -= OnConnectionRestored;
+        if (_subscribed)
+        {
+            try
+            {
+                await _connection.GetSubscriber().UnsubscribeAsync(_notices, OnNotice);
+            }
+            catch (RedisConnectionException)
+            {
+                // The connection is gone, and the subscription with it.
+            }
+        }
+
+        _subscribing.Dispose();
+        Signal();
+    }
+
+    private RedisKey AuditKey(string userId) => $"{_prefix}:audit:{userId}";
+
+    private static List<(string Name, RedisValue Value)> AuditFields(string id, AuditEntry e, long at)
+    {
+        var fields = new List<(string, RedisValue)>(10)
+        {
+            ("event", id),
+            ("user", e.UserId),
+            ("kind", e.Kind.ToString()),
+            ("session", e.SessionId),
+            ("generation", e.Generation),
+        };
+        if (e.Reason is { } reason)
+        {
+            fields.Add(("reason", reason.ToString()));
+        }
+
+        if (e.IpAddress is { } ip)
+        {
+            fields.Add(("ip", ip));
+        }
+
+        if (e.UserAgent is { } userAgent)
+        {
+            fields.Add(("ua", userAgent));
+        }
+
+        fields.Add(("node", e.Node));
+        fields.Add(("at", at.ToString(CultureInfo.InvariantCulture)));
+        return fields;
+    }
+
+    private static void AddFields(List<RedisValue> values, List<(string Name, RedisValue Value)> fields)
+    {
+        values.Add(fields.Count);
+        foreach (var (name, value) in fields)
+        {
+            values.Add(name);
+            values.Add(value);
+        }
+    }
+
+    private async Task SubscribeAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _subscribed))
+        {
+            return;
+        }
+
+        await _subscribing.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_subscribed)
+            {
+                await RedisErrors.RunAsync(async () =>
+                {
+                    await _connection.GetSubscriber().SubscribeAsync(_notices, OnNotice);
+                    return true;
+                }, cancellationToken);
+                Volatile.Write(ref _subscribed, true);
+            }
+        }
+        finally
+        {
+            _subscribing.Release();
+        }
+    }
+
+    private void OnNotice(RedisChannel channel, RedisValue value) => Signal();
+
+    // Notices published while the subscription was down are lost: every waiter reads the feed again.
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e) => Signal();
+
+    private void Signal() => Interlocked.Exchange(ref _signal, NewSignal()).TrySetResult();
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
