@@ -49,11 +49,7 @@ public sealed class RevocationFollowerFaultTests
         }
 
         Execute(restarted.DatabasePath, "ALTER TABLE revocations_unreadable RENAME TO revocations");
-        await Eventually.UntilAsync(async () =>
-        {
-            using var ready = await front.GetAsync("/health/ready");
-            return ready.StatusCode == HttpStatusCode.OK;
-        });
+        await UntilReadinessIsAsync(front, HttpStatusCode.OK);
 
         // Current again: the set has the revocation from the feed, and the active session still works.
         using var refusedFromTheFeed = await front.GetAsync("/v1/me", revoked.AccessToken);
@@ -69,11 +65,7 @@ public sealed class RevocationFollowerFaultTests
         var front = BatonApi.For(factory);
         var (userId, _, pair) = await front.NewUserAsync();
         Execute(factory.DatabasePath, "ALTER TABLE revocations RENAME TO revocations_unreadable");
-        await Eventually.UntilAsync(async () =>
-        {
-            using var ready = await front.GetAsync("/health/ready");
-            return ready.StatusCode == HttpStatusCode.ServiceUnavailable;
-        });
+        await UntilReadinessIsAsync(front, HttpStatusCode.ServiceUnavailable);
 
         // The grain's append to the feed fails too; the kick still ends the session, and is known at once.
         using var kick = await front.PostJsonAsync($"/v1/admin/users/{userId}/kick", null, headers: AdminKey);
@@ -82,11 +74,7 @@ public sealed class RevocationFollowerFaultTests
         await BatonApi.AssertProblemAsync(me, HttpStatusCode.Unauthorized, "session_ended", "kicked");
 
         Execute(factory.DatabasePath, "ALTER TABLE revocations_unreadable RENAME TO revocations");
-        await Eventually.UntilAsync(async () =>
-        {
-            using var ready = await front.GetAsync("/health/ready");
-            return ready.StatusCode == HttpStatusCode.OK;
-        });
+        await UntilReadinessIsAsync(front, HttpStatusCode.OK);
         using var afterRecovery = await front.GetAsync("/v1/me", pair.AccessToken);
         await BatonApi.AssertProblemAsync(afterRecovery, HttpStatusCode.Unauthorized, "session_ended", "kicked");
     }
@@ -97,6 +85,12 @@ public sealed class RevocationFollowerFaultTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
         Assert.True(ready.Headers.RetryAfter is not null, "503 without Retry-After");
     }
+
+    private static Task UntilReadinessIsAsync(BatonApi front, HttpStatusCode status) => Eventually.UntilAsync(async () =>
+    {
+        using var ready = await front.GetAsync("/health/ready");
+        return ready.StatusCode == status;
+    });
 
     /// <summary>A few of the follower's polls (<c>RevocationFollower.PollInterval</c> is one second).</summary>
     private static TimeSpan RevocationPolls(int count) => TimeSpan.FromSeconds(count);
