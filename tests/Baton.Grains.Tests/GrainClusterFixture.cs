@@ -13,7 +13,7 @@ namespace Baton.Grains.Tests;
 /// the grain store, the event log, the grains' clock and the session policy. Tests run one at a
 /// time in <see cref="GrainClusterTests"/> and use user ids of their own.
 /// </summary>
-public sealed class GrainClusterFixture : IAsyncLifetime
+public sealed class GrainClusterFixture : IGrainClusterFixture, IAsyncLifetime
 {
     internal static TestGrainStore Store { get; } = new();
 

@@ -5,7 +5,7 @@ using Orleans.TestingHost;
 namespace Baton.Grains.Tests;
 
 /// <summary>What the grain tests share: callers on every silo and the cluster client, and small request builders.</summary>
-public abstract class GrainTestBase(GrainClusterFixture fixture) : IDisposable
+public abstract class GrainTestBase(IGrainClusterFixture fixture) : IDisposable
 {
     protected TestCluster Cluster => fixture.Cluster;
 

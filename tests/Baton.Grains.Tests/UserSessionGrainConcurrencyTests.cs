@@ -4,35 +4,10 @@ using Baton.Core.Ledgers;
 
 namespace Baton.Grains.Tests;
 
-/// <summary>SECURITY.md 19-21 and DESIGN.md I1, I2 on the grain, with callers on every silo.</summary>
+/// <summary>SECURITY.md 19-21 and DESIGN.md I1, I2 on the grain, with callers on every silo (the storage-independent ones are in <see cref="SessionConcurrencyTests"/>).</summary>
 [Collection(GrainClusterTests.Name)]
 public sealed class UserSessionGrainConcurrencyTests(GrainClusterFixture fixture) : GrainTestBase(fixture)
 {
-    [Fact]
-    public async Task Refresh_FiftyParallelWithOneToken_OneNewGenerationDurableBeforeAnyAnswer()
-    {
-        var userId = NewUserId("refresh50");
-        var started = (await Grain(userId).StartSessionAsync(Login("d1"))).Session!;
-        Store.WriteLatency = TimeSpan.FromMilliseconds(20);
-        var durableAtAnswer = new ConcurrentBag<bool>();
-
-        var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(async i =>
-        {
-            var result = await Grain(userId, i).RefreshAsync(Refresh(started.Id, started.CurrentJti));
-            // What the caller is handed must already be what storage holds (I6: never a token storage does not know).
-            durableAtAnswer.Add(result.Session is { } s && Stored(userId)!.Ledger!.Find(s.Id)?.CurrentJti == s.CurrentJti);
-            return result;
-        }));
-
-        Assert.All(results, r => Assert.True(r.Succeeded));
-        var jti = Assert.Single(results.Select(r => r.Session!.CurrentJti).Distinct());
-        Assert.All(results, r => Assert.Equal(2, r.Session!.Generation));
-        Assert.Single(results, r => r.Status == RefreshStatus.Rotated);
-        Assert.All(durableAtAnswer, Assert.True);
-        var stored = Stored(userId)!.Ledger!.Find(started.Id)!;
-        Assert.Equal((2, jti), (stored.Generation, stored.CurrentJti));
-    }
-
     [Fact]
     public async Task Refresh_FiftyParallelWithOneTokenAndNoGrace_OneRotationOthersRefusedCleanly()
     {
@@ -51,31 +26,6 @@ public sealed class UserSessionGrainConcurrencyTests(GrainClusterFixture fixture
         var check = await Grain(userId, 3).CheckSessionAsync(started.Id);
         Assert.Equal((ErrorCode.SessionEnded, EndReason.ReuseDetected), (check.Error, check.Reason));
         Assert.All(Written(userId), w => Assert.True(w.Ledger!.Find(started.Id)!.Generation <= 2));
-    }
-
-    [Fact]
-    public async Task StartSession_TwentyConcurrentAtLimitOfThree_NoPersistedStateAboveThreeAndAllAnsweredDurably()
-    {
-        using var policy = GrainClusterFixture.UsePolicy(p => p.MaxSessionsPerUser = 3);
-        var userId = NewUserId("limit");
-        await Grain(userId).StartSessionAsync(Login("first"));
-        await Grain(userId).StartSessionAsync(Login("second"));
-        Store.WriteLatency = TimeSpan.FromMilliseconds(5);
-        var durableAtAnswer = new ConcurrentBag<bool>();
-
-        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(async i =>
-        {
-            var result = await Grain(userId, i).StartSessionAsync(Login($"device-{i}"));
-            durableAtAnswer.Add(result.Session is { } s && Stored(userId)!.Ledger!.Find(s.Id) is not null);
-            return result;
-        }));
-
-        Assert.All(results, r => Assert.True(r.Succeeded));
-        Assert.All(durableAtAnswer, Assert.True);
-        var written = Written(userId);
-        Assert.Equal(22, written.Length);
-        Assert.All(written, w => Assert.True(w.Ledger!.ActiveSessions.Count() <= 3, $"{w.Ledger.ActiveSessions.Count()} active sessions persisted"));
-        Assert.Equal(3, (await Grain(userId, 2).GetSummaryAsync()).ActiveSessions);
     }
 
     [Fact]
