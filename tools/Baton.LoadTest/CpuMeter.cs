@@ -1,11 +1,14 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 
 namespace Baton.LoadTest;
 
 /// <summary>
-/// CPU time used by the processes of a run, read from Linux's /proc, grouped as Baton nodes,
-/// PostgreSQL and this client: on a machine where all three share the cores, CPU per operation
-/// says who the throughput is spent on. Empty where /proc is not there.
+/// CPU time used by the processes of a run, read from Linux's /proc, grouped as Baton (the
+/// processes listening on the target URLs' ports), the bare baselines' process and this client:
+/// on a machine where they share the cores, CPU per operation says who the throughput is spent on.
+/// Processes are tracked by id, not by name, so other programs on a shared machine (a test run of
+/// Baton.Api.Tests, another Baton) never count. Empty where /proc is not there.
 /// </summary>
 internal static class CpuMeter
 {
@@ -13,56 +16,87 @@ internal static class CpuMeter
     private const double TicksPerSecond = 100;
 
     public const string Baton = "baton";
-    public const string Postgres = "postgres";
     public const string Client = "client";
     public const string BareEndpoint = "bare-endpoint";
 
-    /// <summary>CPU seconds used so far by each group's live processes.</summary>
-    public static Dictionary<string, double> Snapshot()
+    private static readonly ConcurrentDictionary<int, string> Tracked = new() { [Environment.ProcessId] = Client };
+
+    /// <summary>Counts <paramref name="pid"/>'s CPU in <paramref name="group"/> from now on.</summary>
+    public static void Track(int pid, string group) => Tracked[pid] = group;
+
+    /// <summary>Stops counting <paramref name="pid"/> (its process ended).</summary>
+    public static void Untrack(int pid) => Tracked.TryRemove(pid, out _);
+
+    /// <summary>
+    /// Tracks, as Baton, every process listening on the port of one of <paramref name="urls"/>
+    /// (found through the socket inodes of /proc/net/tcp and /proc/[pid]/fd); returns their ids.
+    /// A server in a container or under another user is not found, and its CPU is then not shown.
+    /// </summary>
+    public static IReadOnlyList<int> TrackServers(IEnumerable<Uri> urls)
     {
-        var totals = new Dictionary<string, double>(StringComparer.Ordinal);
-        if (!Directory.Exists("/proc"))
+        var ports = urls.Select(u => u.Port).ToHashSet();
+        var inodes = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var table in new[] { "/proc/net/tcp", "/proc/net/tcp6" })
         {
-            return totals;
-        }
-
-        foreach (var directory in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(directory), out var pid) || Group(pid) is not { } group || Ticks(pid) is not { } ticks)
+            foreach (var line in (Read(table) ?? "").Split('\n').Skip(1))
             {
-                continue;
+                // sl local_address rem_address st ... inode: the local port is hex after the colon, 0A is LISTEN
+                var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (fields.Length > 9 && fields[3] == "0A" && ports.Contains(int.Parse(fields[1][(fields[1].LastIndexOf(':') + 1)..], NumberStyles.HexNumber, CultureInfo.InvariantCulture)))
+                {
+                    inodes.Add($"socket:[{fields[9]}]");
+                }
             }
-
-            totals[group] = totals.GetValueOrDefault(group) + ticks / TicksPerSecond;
         }
 
-        return totals;
+        var found = new List<int>();
+        foreach (var directory in inodes.Count == 0 || !Directory.Exists("/proc") ? [] : Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(directory), out var pid) && pid != Environment.ProcessId && OwnsAny(pid, inodes))
+            {
+                Track(pid, Baton);
+                found.Add(pid);
+            }
+        }
+
+        return found;
     }
 
-    /// <summary>Microseconds of CPU per operation in each group between two snapshots.</summary>
-    public static Dictionary<string, double> PerOperation(Dictionary<string, double> before, Dictionary<string, double> after, long operations) =>
-        operations == 0 ? [] : after.ToDictionary(g => Key(g.Key), g => Math.Max(0, g.Value - before.GetValueOrDefault(g.Key)) * 1e6 / operations);
+    /// <summary>CPU seconds used so far by each tracked process, with its group.</summary>
+    public static Dictionary<int, (string Group, double Seconds)> Snapshot()
+    {
+        var snapshot = new Dictionary<int, (string, double)>();
+        foreach (var (pid, group) in Tracked)
+        {
+            if (Ticks(pid) is { } ticks)
+            {
+                snapshot[pid] = (group, ticks / TicksPerSecond);
+            }
+        }
+
+        return snapshot;
+    }
+
+    /// <summary>Microseconds of CPU per operation in each group between two snapshots (processes present in both).</summary>
+    public static Dictionary<string, double> PerOperation(Dictionary<int, (string Group, double Seconds)> before, Dictionary<int, (string Group, double Seconds)> after, long operations) =>
+        operations == 0 ? [] : after
+            .Where(p => before.ContainsKey(p.Key))
+            .GroupBy(p => p.Value.Group, StringComparer.Ordinal)
+            .ToDictionary(g => Key(g.Key), g => g.Sum(p => Math.Max(0, p.Value.Seconds - before[p.Key].Seconds)) * 1e6 / operations);
 
     /// <summary>The name of a group's figure in a scenario's extra values (and its JSON).</summary>
     public static string Key(string group) => "cpu_us_per_op_" + group.Replace('-', '_');
 
-    private static string? Group(int pid)
+    private static bool OwnsAny(int pid, HashSet<string> inodes)
     {
-        if (pid == Environment.ProcessId)
+        try
         {
-            return Client;
+            return Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd").Any(fd => new FileInfo(fd).LinkTarget is { } target && inodes.Contains(target));
         }
-
-        var command = Read($"/proc/{pid}/cmdline")?.Replace('\0', ' ');
-        if (command is null)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return null;
+            return false; // another user's process, or it ended
         }
-
-        return command.Contains("Baton.Api", StringComparison.Ordinal) ? Baton
-            : command.Contains(Baselines.ServeBareCommand, StringComparison.Ordinal) ? BareEndpoint
-            : command.StartsWith("postgres", StringComparison.Ordinal) || command.Contains("/postgres ", StringComparison.Ordinal) ? Postgres
-            : null;
     }
 
     /// <summary>utime + stime: fields 14 and 15, counted after the command name, which may hold spaces.</summary>

@@ -6,26 +6,24 @@ using Baton.LoadTest;
 using Spectre.Console;
 
 var urls = new Option<string[]>("--url") { Description = "A Baton base URL (repeat for several nodes or a proxy); loopback only.", Required = true, AllowMultipleArgumentsPerToken = true };
-var scenario = new Option<string>("--scenario") { Description = "login, refresh, validate, mixed, storm, kick, all (every one of these), or scale (refresh with a small, then a large store; needs --pg).", DefaultValueFactory = _ => "all" };
+var scenario = new Option<string>("--scenario") { Description = "login, refresh, validate, mixed, storm, kick, or all (every one of these).", DefaultValueFactory = _ => "all" };
 var users = new Option<int>("--users") { Description = "Virtual users (sessions seeded through POST /v1/sessions).", DefaultValueFactory = _ => 1000 };
 var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight.", DefaultValueFactory = _ => 64 };
 var duration = new Option<int>("--duration") { Description = "Seconds per scenario.", DefaultValueFactory = _ => 15 };
 var warmup = new Option<int>("--warmup") { Description = "Seconds each scenario runs unrecorded first (a fresh node is still compiling).", DefaultValueFactory = _ => 5 };
-var scaleUsers = new Option<long>("--scale-users") { Description = "Ledgers in the store for the large half of the scale scenario (background users copied in, then removed).", DefaultValueFactory = _ => 1_000_000 };
 var maxRequests = new Option<long>("--max-requests") { Description = "Most requests per scenario.", DefaultValueFactory = _ => 2_000_000 };
 var stormSize = new Option<int>("--storm-size") { Description = "Concurrent refreshes per user in the storm scenario.", DefaultValueFactory = _ => 10 };
 var kicks = new Option<int>("--kicks") { Description = "Kicks measured in the kick scenario.", DefaultValueFactory = _ => 50 };
-var apiKey = new Option<string>("--api-key") { Description = "API key with sessions:issue and sessions:admin.", DefaultValueFactory = _ => "local-cluster-key" };
+var apiKey = new Option<string>("--api-key") { Description = "API key with sessions:issue and sessions:admin.", DefaultValueFactory = _ => "load-test-key" };
 var passwordUsers = new Option<int>("--password-users") { Description = "Registered users for the login scenario.", DefaultValueFactory = _ => 16 };
 var iterations = new Option<int>("--password-iterations") { Description = "Baton's PBKDF2 iterations, for the hashing baseline.", DefaultValueFactory = _ => 210_000 };
-var pg = new Option<string?>("--pg") { Description = "PostgreSQL connection string for the pgbench baseline (Baton's database)." };
 var noBaselines = new Option<bool>("--no-baselines") { Description = "Skip the baselines." };
 var protectedPath = new Option<string>("--protected-path") { Description = "The protected endpoint of the validate scenario.", DefaultValueFactory = _ => "/v1/me" };
 var json = new Option<string?>("--json") { Description = "Also write the results as JSON to this file." };
 
 var root = new RootCommand("Drives Baton with virtual users, checks its invariants, and reports each result as a ratio to a baseline measured in the same run.")
 {
-    urls, scenario, users, concurrency, duration, warmup, scaleUsers, maxRequests, stormSize, kicks, apiKey, passwordUsers, iterations, pg, noBaselines, protectedPath, json,
+    urls, scenario, users, concurrency, duration, warmup, maxRequests, stormSize, kicks, apiKey, passwordUsers, iterations, noBaselines, protectedPath, json,
 };
 
 root.SetAction(async (parse, cancellationToken) =>
@@ -45,7 +43,7 @@ root.SetAction(async (parse, cancellationToken) =>
     var settings = new LoadSettings(targets, parse.GetValue(apiKey)!, parse.GetValue(users), parse.GetValue(concurrency),
         TimeSpan.FromSeconds(parse.GetValue(duration)), TimeSpan.FromSeconds(parse.GetValue(warmup)), parse.GetValue(maxRequests), parse.GetValue(stormSize), "a long passphrase for load tests");
     var which = parse.GetValue(scenario)!;
-    bool Runs(string name) => which == name || (which == "all" && name != "scale");
+    bool Runs(string name) => which == name || which == "all";
     void Progress(string message) => AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[grey]{DateTime.Now:HH:mm:ss} {message}[/]");
     var results = new List<ScenarioResult>();
     var baselines = new Dictionary<string, double>();
@@ -53,26 +51,23 @@ root.SetAction(async (parse, cancellationToken) =>
     using var client = new BatonClient(targets, settings.ApiKey) { ProtectedPath = parse.GetValue(protectedPath)! };
     var scenarios = new Scenarios(client, settings, Progress);
     AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[bold]Baton load test[/]: {string.Join(", ", targets.Select(t => t.ToString()))}, {settings.Concurrency} in flight, {settings.Duration.TotalSeconds} s per scenario");
+    var servers = CpuMeter.TrackServers(targets);
+    AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[grey]CPU per operation counts the processes listening on those ports: {(servers.Count == 0 ? "none found (a container or another user's?)" : string.Join(", ", servers))}[/]");
 
     if (!parse.GetValue(noBaselines))
     {
-        AnsiConsole.MarkupLine("[grey]baselines: bare endpoint, crypto, password hashing" + (parse.GetValue(pg) is null ? "" : ", pgbench") + "[/]");
-        var bare = await Baselines.BareEndpointAsync(settings, Progress);
+        AnsiConsole.MarkupLine("[grey]baselines: bare endpoint, bare refresh, crypto, password hashing[/]");
+        var (bare, bareRefresh) = await Baselines.BareEndpointAsync(settings, Progress);
         results.Add(bare);
+        results.Add(bareRefresh);
         baselines["bare_endpoint_per_second"] = bare.PerSecond;
+        baselines["bare_refresh_per_second"] = bareRefresh.PerSecond;
         foreach (var (name, value) in Baselines.Crypto(2))
         {
             baselines[name] = value;
         }
 
         baselines["password_verify_per_second"] = Baselines.PasswordVerifications(parse.GetValue(iterations), 3);
-        if (parse.GetValue(pg) is { } connection)
-        {
-            foreach (var (name, value) in await Baselines.PgbenchAsync(connection, Math.Max(settings.Users, 10_000), settings.Concurrency, settings.Duration))
-            {
-                baselines[name] = value;
-            }
-        }
     }
 
     var seeded = Runs("refresh") || Runs("validate") || Runs("mixed") || Runs("storm")
@@ -106,17 +101,6 @@ root.SetAction(async (parse, cancellationToken) =>
     if (Runs("kick"))
     {
         results.Add(await scenarios.KickAsync(parse.GetValue(kicks)));
-    }
-
-    if (Runs("scale"))
-    {
-        if (parse.GetValue(pg) is not { } connection)
-        {
-            AnsiConsole.MarkupLine("[red]The scale scenario needs --pg (the store's database) to copy background users in.[/]");
-            return 2;
-        }
-
-        results.AddRange(await scenarios.ScaleAsync(connection, parse.GetValue(scaleUsers)));
     }
 
     var ratios = Report.Ratios(results, baselines);

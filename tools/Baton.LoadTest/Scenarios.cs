@@ -231,32 +231,6 @@ internal sealed class Scenarios(BatonClient client, LoadSettings settings, Actio
         return recorder.Result(new Dictionary<string, double> { ["propagation_samples"] = propagation.Count });
     }
 
-    /// <summary>
-    /// Refresh latency as the store grows: the same users refresh with the store as it is, after
-    /// background users are copied in up to <paramref name="largeStore"/> ledgers, and after they
-    /// are removed again (small, large, small: the two small runs bracket the large one in time).
-    /// </summary>
-    public async Task<ScenarioResult[]> ScaleAsync(string connectionString, long largeStore)
-    {
-        var users = await SeedSessionsAsync(settings.Users, "scale");
-        async Task<ScenarioResult> MeasureAsync(string name)
-        {
-            var stored = await BulkSeeder.CountLedgersAsync(connectionString);
-            progress($"{name}: {stored:N0} ledgers in the store");
-            var result = await RefreshAsync(users, name);
-            return result with { Extra = new Dictionary<string, double>(result.Extra) { ["ledgers_in_store"] = stored } };
-        }
-
-        // A fresh node compiles for longer than one warm-up. Reported (its violations count), not compared.
-        var warming = await RefreshAsync(users, "refresh@warm-up");
-        var before = await MeasureAsync("refresh@small-store");
-        await BulkSeeder.FillAsync(connectionString, largeStore, progress);
-        var large = await MeasureAsync("refresh@large-store");
-        await BulkSeeder.RemoveAsync(connectionString, progress);
-        var after = await MeasureAsync("refresh@small-store-again");
-        return [warming, before, large, after];
-    }
-
     private async Task<string[]> RegisterAsync(int count)
     {
         var batch = Interlocked.Increment(ref _registrations);
