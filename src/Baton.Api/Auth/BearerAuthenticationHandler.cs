@@ -58,7 +58,7 @@ internal sealed class BearerAuthenticationHandler(
         if (revoked.IsCurrent)
         {
             // The normal path: a verified token of a session the feed has not ended. No grain call.
-            return Success(claims.UserId, claims.SessionId, null, claims.Roles);
+            return Success(claims.UserId, claims.SessionId, claims.Username, claims.Roles);
         }
 
         // The follower is behind: only the session's grain can tell (SECURITY.md 35).
@@ -69,7 +69,7 @@ internal sealed class BearerAuthenticationHandler(
         }
 
         return check.Outcome.IsActive
-            ? Success(claims.UserId, claims.SessionId, check.Outcome.Session.Username, claims.Roles)
+            ? Success(claims.UserId, claims.SessionId, claims.Username ?? check.Outcome.Session.Username, claims.Roles)
             : Fail(check.Outcome.Error ?? ErrorCode.InvalidToken, check.Outcome.Reason, "The session has ended.");
     }
 

@@ -23,25 +23,11 @@ internal static class MeApi
         return group;
     }
 
-    /// <summary>
-    /// Answered from the verified token; the username comes from the session the bearer handler
-    /// read when it asked the grain, else from one read-only grain call.
-    /// </summary>
-    public static async Task<Results<Ok<MeView>, ProblemHttpResult>> Me(HttpContext context, SessionService sessions, CancellationToken cancellationToken)
+    /// <summary>Answered from the verified access token (its <c>preferred_username</c>): no grain call.</summary>
+    public static Ok<MeView> Me(HttpContext context)
     {
         var principal = context.User;
         var username = context.Features.Get<AuthenticatedSession>()?.Username;
-        if (username is null)
-        {
-            var check = await sessions.CheckAsync(principal.UserId(), principal.SessionIdOf(), cancellationToken);
-            if (!check.Succeeded)
-            {
-                return ApiProblem.Of(ErrorCode.Unavailable);
-            }
-
-            username = check.Outcome.Session?.Username;
-        }
-
         var roles = principal.FindAll(BatonClaims.Role).Select(c => c.Value).ToArray();
         return TypedResults.Ok(new MeView(principal.UserId(), username, roles, principal.SessionIdOf()));
     }

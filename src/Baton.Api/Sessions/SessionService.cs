@@ -150,7 +150,7 @@ internal sealed class SessionService(IGrainFactory grains, SigningKeys keys, Rev
     {
         var now = time.GetUtcNow();
         var tokens = keys.Tokens;
-        var access = tokens.IssueAccessToken(new AccessTokenRequest(userId, session.Id, session.Roles), now);
+        var access = tokens.IssueAccessToken(new AccessTokenRequest(userId, session.Id, session.Roles) { Username = session.Username }, now);
         var refreshExpires = session.RefreshExpiresAt;
         var refresh = tokens.IssueRefreshToken(new RefreshTokenRequest(userId, session.Id, session.CurrentJti, refreshExpires), now);
         var pair = new TokenPair(

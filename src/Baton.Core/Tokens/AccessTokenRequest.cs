@@ -6,4 +6,8 @@ namespace Baton.Core.Tokens;
 /// <param name="UserId">The <c>sub</c> claim.</param>
 /// <param name="SessionId">The <c>sid</c> claim: the ledger session the token belongs to.</param>
 /// <param name="Roles">The <c>roles</c> claim.</param>
-public sealed record AccessTokenRequest(string UserId, string SessionId, ImmutableArray<string> Roles);
+public sealed record AccessTokenRequest(string UserId, string SessionId, ImmutableArray<string> Roles)
+{
+    /// <summary>The <c>preferred_username</c> claim, so a resource server (and <c>GET /v1/me</c>) needs no lookup; null for none.</summary>
+    public string? Username { get; init; }
+}

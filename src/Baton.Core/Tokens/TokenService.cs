@@ -62,7 +62,8 @@ public sealed class TokenService
         Exp = 64,
         Nbf = 128,
         Roles = 256,
-        Other = 512,
+        Username = 512,
+        Other = 1024,
         Required = Iss | Aud | Sub | Sid | Jti | Iat | Exp,
     }
 
@@ -88,6 +89,11 @@ public sealed class TokenService
             json.WriteString("client_id"u8, _options.ClientId);
             json.WriteNumber("iat"u8, issuedAt);
             json.WriteNumber("exp"u8, expires);
+            if (request.Username is { } username)
+            {
+                json.WriteString("preferred_username"u8, username);
+            }
+
             if (!request.Roles.IsDefaultOrEmpty)
             {
                 json.WriteStartArray("roles"u8);
@@ -151,7 +157,7 @@ public sealed class TokenService
             return new(code);
         }
 
-        var valid = new AccessTokenClaims(claims.Subject!, claims.SessionId!, claims.Jti!, claims.IssuedAt, claims.ExpiresAt, claims.Roles);
+        var valid = new AccessTokenClaims(claims.Subject!, claims.SessionId!, claims.Jti!, claims.IssuedAt, claims.ExpiresAt, claims.Roles) { Username = claims.Username };
         if (_options.VerifiedTokenCacheSize > 0)
         {
             if (_verified.Count >= _options.VerifiedTokenCacheSize)
@@ -314,6 +320,7 @@ public sealed class TokenService
                     Claim.Exp => TryReadTime(ref reader, out claims.ExpiresAtSeconds),
                     Claim.Nbf => TryReadTime(ref reader, out notBefore),
                     Claim.Roles => purpose == KeyPurpose.Access && TryReadRoles(ref reader, out claims.Roles),
+                    Claim.Username => purpose == KeyPurpose.Access && TryReadId(ref reader, out claims.Username),
                     _ => reader.TrySkip(),
                 };
                 if (!valid)
@@ -371,6 +378,7 @@ public sealed class TokenService
         : reader.ValueTextEquals("exp"u8) ? Claim.Exp
         : reader.ValueTextEquals("nbf"u8) ? Claim.Nbf
         : reader.ValueTextEquals("roles"u8) ? Claim.Roles
+        : reader.ValueTextEquals("preferred_username"u8) ? Claim.Username
         : Claim.Other;
 
     private static bool TryReadId(ref Utf8JsonReader reader, out string? value)
@@ -418,5 +426,6 @@ public sealed class TokenService
         public DateTimeOffset IssuedAt;
         public DateTimeOffset ExpiresAt;
         public ImmutableArray<string> Roles;
+        public string? Username;
     }
 }

@@ -1,3 +1,4 @@
+using Baton.Core;
 using Baton.Core.Tokens;
 
 namespace Baton.Core.Tests.Tokens;
@@ -62,6 +63,32 @@ public sealed class TokenRoundTripTests
         var token = f.Tokens.IssueAccessToken(new AccessTokenRequest("u", "s", []), TokenFixture.Now).Token;
 
         Assert.Empty(f.Tokens.ValidateAccessToken(token, TokenFixture.Now).Claims!.Roles);
+    }
+
+    [Fact]
+    public void AccessToken_WithUsername_CarriesPreferredUsername()
+    {
+        using var f = new TokenFixture();
+
+        var token = f.Tokens.IssueAccessToken(new AccessTokenRequest("u", "s", []) { Username = "Jos\u00e9" }, TokenFixture.Now).Token;
+        var without = f.Tokens.IssueAccessToken(new AccessTokenRequest("u", "s", []), TokenFixture.Now).Token;
+
+        Assert.Equal("Jos\u00e9", f.Tokens.ValidateAccessToken(token, TokenFixture.Now).Claims!.Username);
+        Assert.Null(f.Tokens.ValidateAccessToken(without, TokenFixture.Now).Claims!.Username);
+    }
+
+    [Theory]
+    [InlineData("\"preferred_username\":42")]
+    [InlineData("\"preferred_username\":\"\"")]
+    [InlineData("\"preferred_username\":[\"a\"]")]
+    [InlineData("\"preferred_username\":\"a\",\"preferred_username\":\"b\"")]
+    public void AccessToken_MalformedPreferredUsername_IsInvalid(string claim)
+    {
+        using var f = new TokenFixture();
+
+        var token = TokenFixture.SignedWith(f.AccessKey, f.AccessPayload(add: claim));
+
+        Assert.Equal(ErrorCode.InvalidToken, f.Tokens.ValidateAccessToken(token, TokenFixture.Now).Error);
     }
 
     [Fact]
