@@ -59,9 +59,13 @@ public sealed class LegacyAccountImportTests(OlderFileFactory factory) : IClassF
         Assert.Equal(OlderFileFactory.AccessKid, BatonApi.Kid(pair.AccessToken));
         Assert.Equal("legacy-user-id", BatonApi.Claim(pair.AccessToken, "sub"));
 
-        // Its username (and every look-alike) is still taken.
-        using var again = await _api.PostJsonAsync("/v1/users", new { username = "VETERAN", password = "yet another long passphrase" });
-        Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
+        // Its username and its look-alikes (a Cyrillic "е" here) are still taken.
+        foreach (var username in new[] { "VETERAN", "v\u0435teran" })
+        {
+            using var again = await _api.PostJsonAsync("/v1/users", new { username, password = "yet another long passphrase" });
+            var json = await BatonApi.AssertProblemAsync(again, HttpStatusCode.BadRequest, "invalid_request");
+            Assert.Equal("Taken.", json.GetProperty("errors").GetProperty("username")[0].GetString());
+        }
 
         // The old tables are empty: a later start imports nothing twice.
         var (users, keys) = await new SqliteStore(new SqliteStoreOptions { Path = factory.DatabasePath }).ReadLegacyAsync(CancellationToken.None);
