@@ -1,4 +1,5 @@
 using Baton.Core.Ledgers;
+using Baton.Core.Users;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Baton.Grains;
@@ -14,15 +15,19 @@ public static class BatonGrainsSiloBuilderExtensions
     public const string ClockKey = "Baton.Sessions";
 
     /// <summary>
-    /// Registers what <see cref="UserSessionGrain"/> needs: the session policy (bound from
-    /// <see cref="SessionPolicy.SectionName"/>, then <paramref name="configurePolicy"/>),
+    /// Registers what the grains need: the session policy (bound from
+    /// <see cref="SessionPolicy.SectionName"/>, then <paramref name="configurePolicy"/>), the
+    /// lockout policy (bound from <see cref="LockoutPolicy.SectionName"/>) and the silo's counts of
+    /// unknown usernames' failed logins,
     /// <paramref name="clock"/> (default <see cref="TimeProvider.System"/>) as the grains' clock, the strongly consistent grain
     /// directory (at most one activation per user, DESIGN.md §1.1), and System.Text.Json as the
     /// grain storage serializer (the state is plain JSON, no .NET type names).
     /// </summary>
     /// <remarks>
-    /// The host registers the grain storage named <c>"sessions"</c> (memory in tests, SQLite
-    /// embedded, Redis in a cluster) and the <see cref="Core.Audit.IEventLog"/>.
+    /// The host registers the grain storages named <c>"sessions"</c> (the users' ledgers),
+    /// <c>"accounts"</c> (accounts, skeleton reservations, the id index) and <c>"keys"</c> (the
+    /// signing key ring) — memory in tests, SQLite embedded, Redis in a cluster — and the
+    /// <see cref="Core.Audit.IEventLog"/>.
     /// </remarks>
     public static ISiloBuilder AddBatonGrains(this ISiloBuilder builder, Action<SessionPolicy>? configurePolicy = null, TimeProvider? clock = null)
     {
@@ -33,6 +38,8 @@ public static class BatonGrainsSiloBuilderExtensions
             policy.Configure(configurePolicy);
         }
 
+        builder.Services.AddOptions<LockoutPolicy>().BindConfiguration(LockoutPolicy.SectionName);
+        builder.Services.AddSingleton<UnknownUsernameLockouts>();
         builder.Services.AddKeyedSingleton(ClockKey, clock ?? TimeProvider.System);
 #pragma warning disable ORLEANSEXP003 // The strongly consistent directory is experimental in Orleans 10; Baton's one-writer design relies on it.
         builder.AddDistributedGrainDirectory();

@@ -146,8 +146,8 @@ public sealed class UserSessionGrain(
             catch (Exception e)
             {
                 state.State = before;
-                SessionMetrics.WriteFailed(StaleEtag(e) is not null);
-                if (StaleEtag(e) is { } stale)
+                SessionMetrics.WriteFailed(StateCommits.StaleEtag(e) is not null);
+                if (StateCommits.StaleEtag(e) is { } stale)
                 {
                     Log.StaleActivation(logger, UserId);
                     DeactivateOnIdle();
@@ -212,19 +212,5 @@ public sealed class UserSessionGrain(
                 DeliverOutboxAsync,
                 new GrainTimerCreationOptions(RedeliveryInterval, RedeliveryInterval) { Interleave = false, KeepAlive = true });
         }
-    }
-
-    /// <summary>The stale-ETag failure in <paramref name="e"/> (a storage bridge may wrap it), or null.</summary>
-    private static InconsistentStateException? StaleEtag(Exception e)
-    {
-        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
-        {
-            if (inner is InconsistentStateException stale)
-            {
-                return stale;
-            }
-        }
-
-        return null;
     }
 }

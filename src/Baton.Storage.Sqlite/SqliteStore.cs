@@ -1,17 +1,17 @@
 using Baton.Core.Audit;
 using Baton.Core.Ledgers;
 using Baton.Core.Storage;
-using Baton.Core.Users;
 using Microsoft.Data.Sqlite;
 
 namespace Baton.Storage.Sqlite;
 
 /// <summary>
 /// Baton's embedded default store: one SQLite file in WAL mode, for a single Baton process.
-/// It holds accounts and signing keys, and reads the audit log and revocation feed that
-/// <see cref="SqliteEventLog"/> appends to; the grains' state is <see cref="SqliteGrainStorage"/>'s.
+/// It reads the audit log and revocation feed that <see cref="SqliteEventLog"/> appends to, and the
+/// accounts and keys of older files for their one import; the grains' state (ledgers, accounts,
+/// the key ring) is <see cref="SqliteGrainStorage"/>'s.
 /// </summary>
-public sealed partial class SqliteStore : IUserStore, IAuditLog, IRevocationLog, ISigningKeyStore, IStoreMigrator, IDisposable
+public sealed partial class SqliteStore : IAuditLog, IRevocationLog, IStoreMigrator, IDisposable
 {
     private readonly string _connectionString;
     private volatile bool _directoryReady;
@@ -44,8 +44,6 @@ public sealed partial class SqliteStore : IUserStore, IAuditLog, IRevocationLog,
     public Task MigrateAsync(CancellationToken cancellationToken) => RunAsync(connection =>
     {
         SqliteMigrations.Apply(connection);
-
-        BackfillSkeletons(connection);
         return true;
     }, cancellationToken);
 
@@ -113,8 +111,6 @@ public sealed partial class SqliteStore : IUserStore, IAuditLog, IRevocationLog,
         using var command = Command(connection, sql, parameters);
         return command.ExecuteScalar();
     }
-
-    private static long? Millis(DateTimeOffset? value) => value?.ToUnixTimeMilliseconds();
 
     private static DateTimeOffset FromMillis(long value) => DateTimeOffset.FromUnixTimeMilliseconds(value);
 }

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Baton.Core.Users;
+using Baton.Api.Accounts;
 using Microsoft.Extensions.DependencyInjection;
 using static Baton.Api.Tests.ApiKeyHeaders;
 
@@ -72,7 +72,7 @@ public sealed class AccountLifecycleTests(BatonFactory factory) : IClassFixture<
         await BatonApi.AssertProblemAsync(right, HttpStatusCode.Forbidden, "account_locked", bearerChallenge: false);
 
         // Twelve wrong guesses while locked did not count (ten would have started a lockout).
-        var account = await factory.Services.GetRequiredService<IUserStore>().FindByIdAsync(userId, CancellationToken.None);
+        var account = await factory.Services.GetRequiredService<AccountService>().FindAsync(userId, CancellationToken.None);
         Assert.Equal(0, account!.FailedLoginCount);
         Assert.Null(account.LockedUntil);
     }

@@ -1,5 +1,6 @@
 using Baton.Core.Audit;
 using Baton.Core.Ledgers;
+using Baton.Core.Users;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -10,7 +11,7 @@ namespace Baton.Grains.Tests;
 
 /// <summary>
 /// One Orleans test cluster of three silos for the grain tests: the silos share (in this process)
-/// the grain store, the event log, the grains' clock and the session policy. Tests run one at a
+/// the grain store, the event log, the grains' clock and the session and lockout policies. Tests run one at a
 /// time in <see cref="GrainClusterTests"/> and use user ids of their own.
 /// </summary>
 public sealed class GrainClusterFixture : IGrainClusterFixture, IAsyncLifetime
@@ -20,6 +21,9 @@ public sealed class GrainClusterFixture : IGrainClusterFixture, IAsyncLifetime
     internal static TestEventLog EventLog { get; } = new();
 
     internal static FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
+
+    /// <summary>The lockout every silo's account grains apply: five failures lock for 15 minutes.</summary>
+    internal static LockoutPolicy Lockout { get; } = new() { MaxFailedLogins = 5 };
 
     /// <summary>The one policy instance every silo's grains apply; tests change it through <see cref="UsePolicy"/>.</summary>
     internal static SessionPolicy Policy { get; } = new();
@@ -67,8 +71,13 @@ public sealed class GrainClusterFixture : IGrainClusterFixture, IAsyncLifetime
         {
             siloBuilder.AddBatonGrains(clock: Clock);
             siloBuilder.Services.AddSingleton<IOptions<SessionPolicy>>(Options.Create(Policy));
-            siloBuilder.Services.AddKeyedSingleton<IGrainStorage>("sessions", (services, _) =>
-                new TestGrainStorage(Store, services.GetRequiredService<IGrainStorageSerializer>()));
+            siloBuilder.Services.AddSingleton<IOptions<LockoutPolicy>>(Options.Create(Lockout));
+            foreach (var storage in new[] { "sessions", "accounts", "keys" })
+            {
+                siloBuilder.Services.AddKeyedSingleton<IGrainStorage>(storage, (services, _) =>
+                    new TestGrainStorage(Store, services.GetRequiredService<IGrainStorageSerializer>()));
+            }
+
             siloBuilder.Services.AddSingleton<IEventLog>(EventLog);
         }
     }

@@ -1,22 +1,25 @@
 using System.Collections.Immutable;
 using Baton.Core;
 using Baton.Core.Storage;
+using Baton.Grains;
 using Baton.Core.Users;
 using Baton.Api.Options;
 using Baton.Api.Sessions;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.Options;
 
 namespace Baton.Api.Accounts;
 
-/// <summary>Registration, password checks with lockout, and password changes.</summary>
+/// <summary>
+/// Registration, password checks with lockout, and password changes, on the accounts' grains
+/// (<see cref="IAccountGrain"/>, key = the normalized username). Hashing and verification (PBKDF2)
+/// run here, never in a grain turn; the grain hands out the hash and counts the outcomes. A grain
+/// that cannot be reached or cannot store surfaces as <see cref="StoreUnavailableException"/> (503).
+/// </summary>
 internal sealed class AccountService(
-    IUserStore users,
+    IGrainFactory grains,
     IPasswordHasher<UserAccount> hasher,
-    IOptions<AccountOptions> options,
     SessionService sessions,
     PasswordCheckLimiter limiter,
-    UnknownUsernameLockouts unknownUsernames,
     TimeProvider time)
 {
     private static readonly UserAccount Nobody = new("", "", "", null, [], "", 0, null, DateTimeOffset.UnixEpoch);
@@ -40,47 +43,60 @@ internal sealed class AccountService(
             LockedUntil: null,
             CreatedAt: time.GetUtcNow());
         user = user with { PasswordHash = hasher.HashPassword(user, password) };
-        return await users.TryCreateAsync(user, cancellationToken) ? (user, false) : (null, true);
+        var details = AccountDetails.From(user);
+        var grain = Account(user.NormalizedUsername);
+        var result = await CallAsync(() => grain.RegisterAsync(details), cancellationToken);
+
+        // The look-alike's reservation may be left over from a registration or delete that crashed
+        // between its steps: its holder frees it when it holds no account, and this registration goes again once.
+        if (result is { Status: RegistrationStatus.LooksLikeAnother, SkeletonOwner: { } owner }
+            && await CallAsync(() => Account(owner).ReleaseUnusedSkeletonAsync(user.UsernameSkeleton), cancellationToken))
+        {
+            result = await CallAsync(() => grain.RegisterAsync(details), cancellationToken);
+        }
+
+        return result.Status == RegistrationStatus.Created ? (user, false) : (null, true);
     }
 
     /// <summary>Checks a login's username and password (<see cref="CheckAsync"/>).</summary>
     public async Task<PasswordCheck> CheckPasswordAsync(string username, string password, string? address, CancellationToken cancellationToken)
     {
-        // A username that cannot be normalized (an unpaired surrogate) names no account: the decoy path.
-        var user = UsernameNormalizer.TryNormalize(username, out var normalized)
-            ? await users.FindByUsernameAsync(normalized, cancellationToken)
-            : null;
-        return await CheckAsync(normalized ?? username, user, password, address, cancellationToken);
-    }
-
-    /// <summary>
-    /// The one password check every endpoint goes through: a permit from the per-user and
-    /// per-address budget, then one PBKDF2 verification on every path (an unknown username costs
-    /// the same time as a wrong password), then the lockout. Failures count toward the account's
-    /// lockout, or, for a username without a password account, toward the same lockout kept in
-    /// <see cref="UnknownUsernameLockouts"/>, so neither the time nor the answers tell them apart.
-    /// </summary>
-    private async Task<PasswordCheck> CheckAsync(string normalizedUsername, UserAccount? user, string password, string? address, CancellationToken cancellationToken)
-    {
-        if (limiter.TryAcquire(normalizedUsername, address) is { } wait)
+        // A username that cannot be normalized (an unpaired surrogate) names no account: the decoy
+        // path, counted under a key no normalized username can have (they hold no lower-case ASCII).
+        var key = UsernameNormalizer.TryNormalize(username, out var normalized)
+            ? normalized
+            : "invalid:" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.Unicode.GetBytes(username)));
+        if (limiter.TryAcquire(normalized ?? username, address) is { } wait)
         {
             return PasswordCheck.Failed(ErrorCode.RateLimited, wait);
         }
 
+        var grain = Account(key);
+        return await CheckAsync(grain, await CallAsync(grain.GetAsync, cancellationToken), password, cancellationToken);
+    }
+
+    /// <summary>
+    /// The one password check every endpoint goes through, after a permit from the per-user and
+    /// per-address budget: one PBKDF2 verification on every path (an unknown username costs the
+    /// same time as a wrong password), then the lockout. Failures count toward the username's
+    /// lockout in its grain, whether an account holds it or not, so neither the time nor the
+    /// answers tell them apart.
+    /// </summary>
+    private async Task<PasswordCheck> CheckAsync(IAccountGrain grain, AccountLookup lookup, string password, CancellationToken cancellationToken)
+    {
         var now = time.GetUtcNow();
-        if (user?.PasswordHash is not { } hash)
+        if (lookup.Account is not { PasswordHash: { } hash } details)
         {
             hasher.VerifyHashedPassword(Nobody, _decoyHash.Value, password);
-            if (unknownUsernames.LockedUntil(normalizedUsername, now) is { } until)
+            if (lookup.LockedUntil is { } until && now < until)
             {
                 return PasswordCheck.Failed(ErrorCode.AccountLocked, until - now);
             }
 
-            return unknownUsernames.RecordFailure(normalizedUsername, now) is { } lockedUntil
-                ? PasswordCheck.Locked(lockedUntil - now)
-                : PasswordCheck.Failed(ErrorCode.InvalidCredentials);
+            return await FailedAsync(grain, now, cancellationToken);
         }
 
+        var user = details.ToAccount();
         var verdict = hasher.VerifyHashedPassword(user, hash, password);
         if (user.IsLockedOutAt(now))
         {
@@ -103,30 +119,40 @@ internal sealed class AccountService(
 
         if (verdict == PasswordVerificationResult.Failed)
         {
-            var settings = options.Value;
-            var updated = await users.RecordFailedLoginAsync(user.Id, now, settings.MaxFailedLogins, settings.LockoutDuration, cancellationToken);
-            return updated is not null && updated.IsLockedOutAt(now)
-                ? PasswordCheck.Locked(updated.LockedUntil!.Value - now)
-                : PasswordCheck.Failed(ErrorCode.InvalidCredentials);
+            return await FailedAsync(grain, now, cancellationToken);
         }
 
         var rehashed = verdict == PasswordVerificationResult.SuccessRehashNeeded ? hasher.HashPassword(user, password) : null;
         if (user.FailedLoginCount > 0 || rehashed is not null)
         {
-            await users.RecordSuccessfulLoginAsync(user.Id, rehashed, cancellationToken);
+            await CallAsync(async () => { await grain.RecordSuccessAsync(rehashed); return true; }, cancellationToken);
         }
 
         return new PasswordCheck(user, null, null);
     }
 
-    /// <summary>The account with this id, or null.</summary>
-    public Task<UserAccount?> FindAsync(string userId, CancellationToken cancellationToken) => users.FindByIdAsync(userId, cancellationToken);
+    private static async Task<PasswordCheck> FailedAsync(IAccountGrain grain, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await CallAsync(grain.RecordFailureAsync, cancellationToken) is { } lockedUntil
+            ? PasswordCheck.Locked(lockedUntil - now)
+            : PasswordCheck.Failed(ErrorCode.InvalidCredentials);
+
+    /// <summary>The account with this id, or null (through the id index, confirmed by the account itself).</summary>
+    public async Task<UserAccount?> FindAsync(string userId, CancellationToken cancellationToken) =>
+        (await FindDetailsAsync(userId, cancellationToken))?.ToAccount();
 
     /// <summary>Ends a lockout from failed logins early (an administrator's unlock).</summary>
-    public Task ClearLockoutAsync(string userId, CancellationToken cancellationToken) => users.ClearLockoutAsync(userId, cancellationToken);
+    public async Task ClearLockoutAsync(string userId, CancellationToken cancellationToken)
+    {
+        if (await FindDetailsAsync(userId, cancellationToken) is { } account)
+        {
+            await CallAsync(Account(account.NormalizedUsername).ClearLockoutAsync, cancellationToken);
+        }
+    }
 
-    /// <summary>Deletes the account; the caller closes its ledger first, so no session outlives it.</summary>
-    public Task<bool> DeleteAsync(string userId, CancellationToken cancellationToken) => users.DeleteAsync(userId, cancellationToken);
+    /// <summary>Deletes the account, which frees its username and look-alikes; the caller closes its ledger first, so no session outlives it.</summary>
+    public async Task<bool> DeleteAsync(string userId, CancellationToken cancellationToken) =>
+        await FindDetailsAsync(userId, cancellationToken) is { } account
+        && await CallAsync(() => Account(account.NormalizedUsername).DeleteAsync(userId), cancellationToken);
 
     /// <summary>
     /// Verifies the current password as a login would (<see cref="CheckAsync"/>: the same budget,
@@ -135,18 +161,25 @@ internal sealed class AccountService(
     public async Task<PasswordCheck> ChangePasswordAsync(string userId, string currentPassword, string newPassword, string? address, CancellationToken cancellationToken)
     {
         // The caller holds a token of this user, so a missing account reveals nothing.
-        if (await users.FindByIdAsync(userId, cancellationToken) is not { } user)
+        if (await FindDetailsAsync(userId, cancellationToken) is not { } account)
         {
             return PasswordCheck.Failed(ErrorCode.InvalidCredentials);
         }
 
-        var check = await CheckAsync(user.NormalizedUsername, user, currentPassword, address, cancellationToken);
-        if (check.User is null)
+        if (limiter.TryAcquire(account.NormalizedUsername, address) is { } wait)
+        {
+            return PasswordCheck.Failed(ErrorCode.RateLimited, wait);
+        }
+
+        var grain = Account(account.NormalizedUsername);
+        var check = await CheckAsync(grain, await CallAsync(grain.GetAsync, cancellationToken), currentPassword, cancellationToken);
+        if (check.User is not { } user)
         {
             return check;
         }
 
-        return await users.SetPasswordAsync(userId, hasher.HashPassword(user, newPassword), RandomIds.New(), cancellationToken)
+        var newHash = hasher.HashPassword(user, newPassword);
+        return await CallAsync(() => grain.SetPasswordAsync(userId, newHash, RandomIds.New()), cancellationToken)
             ? check
             : PasswordCheck.Failed(ErrorCode.InvalidCredentials);
     }
@@ -166,7 +199,7 @@ internal sealed class AccountService(
         }
 
         var normalized = UsernameNormalizer.Normalize(username);
-        var existing = await users.FindByUsernameAsync(normalized, cancellationToken);
+        var existing = await FindByUsernameAsync(normalized, cancellationToken);
         if (existing is null)
         {
             if (string.IsNullOrEmpty(password))
@@ -181,7 +214,7 @@ internal sealed class AccountService(
 
             // Another node's bootstrap, or a registration, took the username first: judge the winner.
             // No account under the name itself means a look-alike holds its skeleton.
-            existing = await users.FindByUsernameAsync(normalized, cancellationToken) ?? throw new InvalidOperationException(
+            existing = await FindByUsernameAsync(normalized, cancellationToken) ?? throw new InvalidOperationException(
                 $"{BootstrapOptions.SectionName}:AdminUsername '{username}' looks like an existing account's username (the same confusable skeleton), so it cannot be created; choose another name.");
         }
 
@@ -193,6 +226,29 @@ internal sealed class AccountService(
                 $"{BootstrapOptions.SectionName}:AdminUsername and call DELETE /v1/admin/users/{existing.Id} with a sessions:admin API key), " +
                 $"or choose another {BootstrapOptions.SectionName}:AdminUsername.");
         }
+    }
+
+    private async Task<UserAccount?> FindByUsernameAsync(string normalizedUsername, CancellationToken cancellationToken) =>
+        (await CallAsync(Account(normalizedUsername).GetAsync, cancellationToken)).Account?.ToAccount();
+
+    private async Task<AccountDetails?> FindDetailsAsync(string userId, CancellationToken cancellationToken)
+    {
+        if (await CallAsync(grains.GetGrain<IAccountIdGrain>(userId).GetUsernameAsync, cancellationToken) is not { } normalized)
+        {
+            return null;
+        }
+
+        // An id left behind by a registration that crashed before its account was written points at no account of its own.
+        var account = (await CallAsync(Account(normalized).GetAsync, cancellationToken)).Account;
+        return account is not null && string.Equals(account.Id, userId, StringComparison.Ordinal) ? account : null;
+    }
+
+    private IAccountGrain Account(string normalizedUsername) => grains.GetGrain<IAccountGrain>(normalizedUsername);
+
+    private static Task<T> CallAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return GrainFailures.AsStoreFailureAsync(call);
     }
 }
 

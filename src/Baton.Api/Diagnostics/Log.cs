@@ -47,6 +47,9 @@ internal static partial class Log
     [LoggerMessage(302, LogLevel.Information, "Admin account {Username} ensured from configuration")]
     public static partial void AdminBootstrapped(ILogger logger, string username);
 
+    [LoggerMessage(306, LogLevel.Warning, "Moved {Users} accounts and {Keys} signing keys from the file's old tables into grains")]
+    public static partial void LegacyAccountsImported(ILogger logger, int users, int keys);
+
     [LoggerMessage(303, LogLevel.Warning, "The key ring could not be reloaded; keeping the current one")]
     public static partial void KeyRingReloadFailed(ILogger logger, Exception exception);
 

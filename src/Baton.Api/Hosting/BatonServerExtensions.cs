@@ -31,6 +31,8 @@ internal static class BatonServerExtensions
         services.AddSingleton<IValidateOptions<SessionPolicy>, SessionPolicyValidator>();
         AddValidatedOptions<TokenOptions, TokenOptionsValidator>(services, TokenOptions.SectionName);
         AddValidatedOptions<AccountOptions, AccountOptionsValidator>(services, AccountOptions.SectionName);
+        // Bound by the grains too (the account grains decide lockouts); validated here.
+        AddValidatedOptions<LockoutPolicy, LockoutPolicyValidator>(services, LockoutPolicy.SectionName);
         AddValidatedOptions<CookieTransportOptions, CookieOptionsValidator>(services, CookieTransportOptions.SectionName);
         AddValidatedOptions<ApiKeyOptions, ApiKeyOptionsValidator>(services, ApiKeyOptions.SectionName);
         AddValidatedOptions<RateLimitOptions, RateLimitOptionsValidator>(services, RateLimitOptions.SectionName);
@@ -50,7 +52,6 @@ internal static class BatonServerExtensions
         services.AddHostedService<RevocationFollower>();
         services.AddSingleton<AccountService>();
         services.AddSingleton<PasswordCheckLimiter>();
-        services.AddSingleton<UnknownUsernameLockouts>();
         services.AddSingleton<RefreshCookies>();
         services.AddSingleton<Microsoft.AspNetCore.Identity.IPasswordHasher<UserAccount>, Microsoft.AspNetCore.Identity.PasswordHasher<UserAccount>>();
         services.AddOptions<Microsoft.AspNetCore.Identity.PasswordHasherOptions>().Configure<IOptions<AccountOptions>>((hasher, accounts) =>
@@ -58,6 +59,7 @@ internal static class BatonServerExtensions
             hasher.CompatibilityMode = Microsoft.AspNetCore.Identity.PasswordHasherCompatibilityMode.IdentityV3;
             hasher.IterationCount = accounts.Value.PasswordIterations;
         });
+        services.AddSingleton<LegacyAccountImport>();
         services.AddHostedService<StartupTasks>();
         services.AddHostedService<KeyRingRefresher>();
         services.AddSingleton<RetentionSweeper>();

@@ -7,9 +7,10 @@ using Microsoft.Extensions.Options;
 
 namespace Baton.Api.Hosting;
 
-/// <summary>Runs before the server takes requests: the Unicode check usernames need, schema migrations, the signing key ring, the bootstrap admin.</summary>
+/// <summary>Runs before the server takes requests: the Unicode check usernames need, schema migrations, the import of an older file's accounts and keys, the signing key ring, the bootstrap admin.</summary>
 internal sealed class StartupTasks(
     IStoreMigrator migrator,
+    LegacyAccountImport legacy,
     SigningKeys keys,
     AccountService accounts,
     IOptions<BootstrapOptions> bootstrap,
@@ -19,6 +20,7 @@ internal sealed class StartupTasks(
     {
         UsernameNormalizer.EnsureAvailable();
         await migrator.MigrateAsync(cancellationToken);
+        await legacy.RunAsync(cancellationToken);
         await keys.InitializeAsync(cancellationToken);
         if (bootstrap.Value.AdminUsername is { Length: > 0 } admin)
         {

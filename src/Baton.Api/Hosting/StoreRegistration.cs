@@ -1,6 +1,5 @@
 using Baton.Core.Audit;
 using Baton.Core.Storage;
-using Baton.Core.Users;
 using Baton.Grains;
 using Baton.Api.Options;
 using Baton.Api.Sessions;
@@ -11,8 +10,7 @@ namespace Baton.Api.Hosting;
 
 /// <summary>
 /// The embedded default (DESIGN.md §2): one silo co-hosted in this process on localhost
-/// clustering, the grains' state and the event log in the SQLite file that also holds the
-/// accounts and signing keys.
+/// clustering; the grains' state (ledgers, accounts, the key ring) and the event log in one SQLite file.
 /// </summary>
 internal static class StoreRegistration
 {
@@ -27,11 +25,11 @@ internal static class StoreRegistration
         services.AddOptions<SqliteStoreOptions>().BindConfiguration(SqliteStoreOptions.SectionName)
             .PostConfigure<IHostEnvironment>((o, host) => o.Path = Path.GetFullPath(o.Path, host.ContentRootPath));
         services.AddSingleton(sp => new SqliteStore(sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value));
-        services.AddSingleton<IUserStore>(sp => sp.GetRequiredService<SqliteStore>());
         services.AddSingleton<IAuditLog>(sp => sp.GetRequiredService<SqliteStore>());
         services.AddSingleton<IRevocationLog>(sp => sp.GetRequiredService<SqliteStore>());
-        services.AddSingleton<ISigningKeyStore>(sp => sp.GetRequiredService<SqliteStore>());
+        services.AddSingleton<ISigningKeyStore, KeyRingStore>();
         services.AddSingleton<IStoreMigrator>(sp => sp.GetRequiredService<SqliteStore>());
+        services.AddSingleton<ILegacyAccounts>(sp => sp.GetRequiredService<SqliteStore>());
 
         builder.UseOrleans(orleans =>
         {
@@ -39,6 +37,8 @@ internal static class StoreRegistration
             orleans.UseLocalhostClustering(silo.SiloPort ?? FreeLoopbackPort(), silo.GatewayPort ?? 0, serviceId: ServiceId, clusterId: "baton-embedded");
             orleans.AddBatonGrains();
             orleans.AddSqliteGrainStorage("sessions");
+            orleans.AddSqliteGrainStorage("accounts");
+            orleans.AddSqliteGrainStorage("keys");
         });
 
         // The grains decide with the host's clock (tests set it); Orleans keeps its own for timers and probes.

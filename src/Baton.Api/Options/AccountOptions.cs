@@ -20,15 +20,6 @@ public sealed class AccountOptions
     /// <summary>Longest accepted username. Default 64.</summary>
     public int MaxUsernameLength { get; set; } = 64;
 
-    /// <summary>Consecutive failed logins that lock an account. Default 10.</summary>
-    public int MaxFailedLogins { get; set; } = 10;
-
-    /// <summary>How long a lockout lasts. Default 15 minutes.</summary>
-    public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
-
-    /// <summary>
-    /// Unknown usernames whose failed logins each node counts (so that they lock out like real
-    /// accounts); beyond this the least recently guessed one is forgotten. Default 100,000.
-    /// </summary>
-    public int TrackedUnknownUsernames { get; set; } = 100_000;
+    // MaxFailedLogins, LockoutDuration and TrackedUnknownUsernames of this section are the
+    // account grains' LockoutPolicy (Baton.Core.Users), bound by the silo.
 }

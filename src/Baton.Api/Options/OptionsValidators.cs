@@ -1,6 +1,7 @@
 using Baton.Core.Storage;
 using Baton.Core.Ledgers;
 using Baton.Core.Tokens;
+using Baton.Core.Users;
 using Microsoft.Extensions.Options;
 
 namespace Baton.Api.Options;
@@ -65,6 +66,14 @@ internal sealed class AccountOptionsValidator : OptionsValidator<AccountOptions>
         require(o.MinPasswordLength >= 1 && o.MinPasswordLength <= o.MaxPasswordLength, $"{s}:MinPasswordLength must be between 1 and MaxPasswordLength.");
         require(o.MaxPasswordLength <= 1024, $"{s}:MaxPasswordLength must be at most 1024.");
         require(o.MaxUsernameLength is >= 1 and <= 256, $"{s}:MaxUsernameLength must be between 1 and 256.");
+    }
+}
+
+internal sealed class LockoutPolicyValidator : OptionsValidator<LockoutPolicy>
+{
+    protected override void Check(LockoutPolicy o, Action<bool, string> require)
+    {
+        const string s = LockoutPolicy.SectionName;
         require(o.MaxFailedLogins >= 1, $"{s}:MaxFailedLogins must be at least 1.");
         require(o.LockoutDuration > TimeSpan.Zero, $"{s}:LockoutDuration must be positive.");
         require(o.TrackedUnknownUsernames >= 1, $"{s}:TrackedUnknownUsernames must be at least 1 (unknown usernames must lock out like real ones).");

@@ -25,4 +25,21 @@ internal static class GrainFailures
         AggregateException { InnerExceptions: [var only] } => IsUnavailable(only),
         _ => false,
     };
+
+    /// <summary>
+    /// Makes <paramref name="call"/> (retried once on a stale activation), with every outage thrown
+    /// as <see cref="StoreUnavailableException"/>: for callers whose store failures already answer
+    /// 503 through the exception handler (accounts, the key ring).
+    /// </summary>
+    public static async Task<T> AsStoreFailureAsync<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await GrainCalls.RetryOnceOnStaleActivationAsync(call);
+        }
+        catch (Exception e) when (IsUnavailable(e))
+        {
+            throw new StoreUnavailableException("A grain could not be reached or could not store its change.", e);
+        }
+    }
 }

@@ -1,21 +1,20 @@
-using Baton.Api.Options;
+using Baton.Core.Users;
 using Microsoft.Extensions.Options;
 
-namespace Baton.Api.Accounts;
+namespace Baton.Grains;
 
 /// <summary>
-/// Failed-login counts for usernames without a password account, kept exactly as an account keeps
-/// its own (<see cref="Baton.Core.Users.IUserStore.RecordFailedLoginAsync"/>: the same limit, the
-/// same lockout, the count restarting at the lockout), so that the answers to guesses never tell
-/// an unknown username from a real one.
+/// Failed-login counts for usernames without an account, kept exactly as an account keeps its own
+/// (<see cref="LockoutPolicy.Fail"/>), so that the answers to guesses never tell an unknown username
+/// from a real one. The <see cref="AccountGrain"/> of an unknown username counts here instead of in
+/// its state: a guess writes nothing, and the activation can be collected when idle.
 /// </summary>
 /// <remarks>
-/// In memory and per node, and bounded: beyond <see cref="AccountOptions.TrackedUnknownUsernames"/>
-/// the least recently guessed username is forgotten, so guessing ever new names cannot grow it.
-/// Keyed by the normalized username, like the AccountGrain that later keeps these counts for
-/// every username, known or not.
+/// In memory and per silo, and bounded: beyond <see cref="LockoutPolicy.TrackedUnknownUsernames"/>
+/// the least recently guessed username is forgotten, so guessing ever new names cannot grow it. A
+/// username's grain lives on one silo at a time; when it moves (a silo leaves), its count starts again.
 /// </remarks>
-internal sealed class UnknownUsernameLockouts(IOptions<AccountOptions> options)
+public sealed class UnknownUsernameLockouts(IOptions<LockoutPolicy> options)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, LinkedListNode<Entry>> _entries = new(StringComparer.Ordinal);
@@ -35,7 +34,7 @@ internal sealed class UnknownUsernameLockouts(IOptions<AccountOptions> options)
     /// <summary>Counts a failed login; returns the end of the lockout when this failure reached the limit.</summary>
     public DateTimeOffset? RecordFailure(string normalizedUsername, DateTimeOffset now)
     {
-        var settings = options.Value;
+        var policy = options.Value;
         lock (_lock)
         {
             if (_entries.TryGetValue(normalizedUsername, out var node))
@@ -45,7 +44,7 @@ internal sealed class UnknownUsernameLockouts(IOptions<AccountOptions> options)
             }
             else
             {
-                if (_entries.Count >= settings.TrackedUnknownUsernames && _recency.Last is { } oldest)
+                if (_entries.Count >= policy.TrackedUnknownUsernames && _recency.Last is { } oldest)
                 {
                     _recency.RemoveLast();
                     _entries.Remove(oldest.Value.NormalizedUsername);
@@ -56,14 +55,21 @@ internal sealed class UnknownUsernameLockouts(IOptions<AccountOptions> options)
             }
 
             var entry = node.Value;
-            if (++entry.FailedCount < settings.MaxFailedLogins)
-            {
-                return null;
-            }
+            (entry.FailedCount, var lockedUntil) = policy.Fail(entry.FailedCount, now);
+            entry.LockedUntil = lockedUntil ?? entry.LockedUntil;
+            return lockedUntil;
+        }
+    }
 
-            entry.FailedCount = 0;
-            entry.LockedUntil = now + settings.LockoutDuration;
-            return entry.LockedUntil;
+    /// <summary>Forgets the username (it now names an account, which counts for itself).</summary>
+    public void Forget(string normalizedUsername)
+    {
+        lock (_lock)
+        {
+            if (_entries.Remove(normalizedUsername, out var node))
+            {
+                _recency.Remove(node);
+            }
         }
     }
 
