@@ -1,7 +1,7 @@
 using Baton.Core.Audit;
 using Baton.Core.Storage;
 using Baton.Grains;
-using Baton.Api.Options;
+using Baton.Silo;
 using Baton.Api.Sessions;
 using Baton.Storage.Sqlite;
 using Microsoft.Extensions.Options;
@@ -14,8 +14,6 @@ namespace Baton.Api.Hosting;
 /// </summary>
 internal static class StoreRegistration
 {
-    public const string ServiceId = "baton";
-
     public static WebApplicationBuilder AddEmbeddedSilo(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -31,27 +29,12 @@ internal static class StoreRegistration
         services.AddSingleton<IStoreMigrator>(sp => sp.GetRequiredService<SqliteStore>());
         services.AddSingleton<ILegacyAccounts>(sp => sp.GetRequiredService<SqliteStore>());
 
-        builder.UseOrleans(orleans =>
-        {
-            // Loopback only (SECURITY.md 42): the silo port is not an API, and in one process there is no gateway to expose.
-            orleans.UseLocalhostClustering(silo.SiloPort ?? FreeLoopbackPort(), silo.GatewayPort ?? 0, serviceId: ServiceId, clusterId: "baton-embedded");
-            orleans.AddBatonGrains();
-            orleans.AddSqliteGrainStorage("sessions");
-            orleans.AddSqliteGrainStorage("accounts");
-            orleans.AddSqliteGrainStorage("keys");
-        });
+        builder.UseOrleans(orleans => orleans.AddBatonEmbeddedSilo(silo));
 
         // The grains decide with the host's clock (tests set it); Orleans keeps its own for timers and probes.
         services.AddKeyedSingleton<TimeProvider>(BatonGrainsSiloBuilderExtensions.ClockKey, (sp, _) => sp.GetRequiredService<TimeProvider>());
         services.AddSingleton<IEventLog>(sp => new LocalRevocations(
             new SqliteEventLog(sp.GetRequiredService<SqliteDatabase>()), sp.GetRequiredService<RevokedSessions>(), sp.GetRequiredService<RevocationWatcher>()));
         return builder;
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

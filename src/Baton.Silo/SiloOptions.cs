@@ -1,8 +1,9 @@
-namespace Baton.Api.Options;
+namespace Baton.Silo;
 
-/// <summary>The co-hosted silo of the embedded default. Section <c>Baton:Silo</c>.</summary>
+/// <summary>The silo's endpoints. Section <c>Baton:Silo</c>.</summary>
 public sealed class SiloOptions
 {
+    /// <summary>The configuration section.</summary>
     public const string SectionName = "Baton:Silo";
 
     /// <summary>The silo-to-silo port on loopback; a free one when unset (one process needs no fixed port).</summary>
