@@ -18,6 +18,8 @@ internal static class BatonHostDefaults
         ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "Warning",
         // The co-hosted silo describes its whole configuration at Information on every start.
         ["Logging:LogLevel:Orleans"] = "Warning",
+        // Orleans' placement runs through a Polly pipeline that logs every attempt at Information.
+        ["Logging:LogLevel:Polly"] = "Warning",
     };
 
     /// <summary>
