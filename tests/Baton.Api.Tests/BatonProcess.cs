@@ -37,13 +37,18 @@ public sealed class BatonProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts Baton on <paramref name="databasePath"/> with <paramref name="settings"/> (configuration keys, <c>:</c>-separated) and waits until it is ready.</summary>
-    public static async Task<BatonProcess> StartAsync(string databasePath, IReadOnlyDictionary<string, string> settings)
+    /// <summary>
+    /// Starts Baton on <paramref name="databasePath"/> with <paramref name="settings"/> (configuration
+    /// keys, <c>:</c>-separated) and <paramref name="arguments"/>, in <paramref name="workingDirectory"/>
+    /// (default: the database's folder), and waits until it is ready.
+    /// </summary>
+    public static async Task<BatonProcess> StartAsync(
+        string databasePath, IReadOnlyDictionary<string, string> settings, string? workingDirectory = null, IReadOnlyList<string>? arguments = null)
     {
         var port = FreeLoopbackPort();
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Baton.Api.dll")])
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Baton.Api.dll"), .. arguments ?? []])
         {
-            WorkingDirectory = Path.GetDirectoryName(databasePath)!,
+            WorkingDirectory = workingDirectory ?? Path.GetDirectoryName(databasePath)!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

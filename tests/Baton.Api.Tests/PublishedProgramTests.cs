@@ -1,7 +1,4 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
-using System.Text;
 
 namespace Baton.Api.Tests;
 
@@ -52,92 +49,16 @@ public sealed class PublishedProgramTests : IDisposable
     /// <summary>Runs the server from <see cref="_directory"/>, makes a few requests, stops it, and returns what it printed.</summary>
     private async Task<string> RunAsync(string[] arguments)
     {
-        var port = FreePort();
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Baton.Api.dll"), .. arguments])
+        var database = arguments.Length == 0 ? "published-test.db" : Path.Combine(_directory, "baton.db");
+        await using var baton = await BatonProcess.StartAsync(
+            database, new Dictionary<string, string> { ["Baton:Accounts:PasswordIterations"] = "1000" }, _directory, arguments);
+        for (var i = 0; i < 5; i++)
         {
-            WorkingDirectory = _directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment["Urls"] = $"http://127.0.0.1:{port}";
-        start.Environment["Baton__Sqlite__Path"] = arguments.Length == 0 ? "published-test.db" : Path.Combine(_directory, "baton.db");
-        start.Environment["Baton__Accounts__PasswordIterations"] = "1000";
-        foreach (var name in new[] { "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT", "ASPNETCORE_CONTENTROOT", "DOTNET_CONTENTROOT" })
-        {
-            start.Environment.Remove(name);
+            using var jwks = await baton.Http.GetAsync(new Uri("/.well-known/jwks.json", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, jwks.StatusCode);
         }
 
-        var output = new StringBuilder();
-        using var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-            await WaitUntilLiveAsync(http, process, output);
-            for (var i = 0; i < 5; i++)
-            {
-                using var jwks = await http.GetAsync(new Uri("/.well-known/jwks.json", UriKind.Relative));
-                Assert.Equal(HttpStatusCode.OK, jwks.StatusCode);
-            }
-        }
-        finally
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
-
-        return Snapshot(output);
-    }
-
-    /// <summary>What the process printed so far; its output is appended from other threads.</summary>
-    private static string Snapshot(StringBuilder output)
-    {
-        lock (output)
-        {
-            return output.ToString();
-        }
-    }
-
-    private static async Task WaitUntilLiveAsync(HttpClient http, Process process, StringBuilder output)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (true)
-        {
-            if (process.HasExited)
-            {
-                Assert.Fail($"the server exited: {Snapshot(output)}");
-            }
-
-            try
-            {
-                using var live = await http.GetAsync(new Uri("/health/live", UriKind.Relative));
-                if (live.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            if (DateTime.UtcNow >= deadline)
-            {
-                Assert.Fail($"the server did not start: {Snapshot(output)}");
-            }
-
-            await Task.Delay(100);
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        await baton.KillAsync();
+        return baton.Output;
     }
 }
