@@ -1,5 +1,5 @@
 using System.Net;
-using Microsoft.Data.Sqlite;
+using Baton.Testing.Sqlite;
 using static Baton.Api.Tests.ApiKeyHeaders;
 
 namespace Baton.Api.Tests;
@@ -90,23 +90,4 @@ public sealed class StorageFaultTests : IDisposable
 
     /// <summary>Another connection's write transaction on the server's file until disposed.</summary>
     private HeldWriteLock HoldWriteLock() => new(_factory.DatabasePath);
-
-    private sealed class HeldWriteLock : IDisposable
-    {
-        private readonly SqliteConnection _connection;
-        private readonly SqliteTransaction _transaction;
-
-        public HeldWriteLock(string path)
-        {
-            _connection = new SqliteConnection($"Data Source={path};Pooling=False");
-            _connection.Open();
-            _transaction = _connection.BeginTransaction(deferred: false);
-        }
-
-        public void Dispose()
-        {
-            _transaction.Dispose();
-            _connection.Dispose();
-        }
-    }
 }

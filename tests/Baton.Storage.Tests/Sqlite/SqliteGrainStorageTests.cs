@@ -2,6 +2,7 @@ using Baton.Core.Audit;
 using Baton.Core.Storage;
 using Baton.Storage.Sqlite;
 using Baton.Storage.Tests.Contracts;
+using Baton.Testing.Sqlite;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
@@ -223,7 +224,7 @@ public sealed class SqliteGrainStorageTests : IDisposable
     }
 
     /// <summary>Another process's write transaction (BEGIN IMMEDIATE) until disposed.</summary>
-    private HeldLock HoldWriteLock() => new(_files.DatabasePath);
+    private HeldWriteLock HoldWriteLock() => new(_files.DatabasePath);
 
     private long Count(string sql) => (long)Scalar(sql)!;
 
@@ -243,24 +244,5 @@ public sealed class SqliteGrainStorageTests : IDisposable
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
-    }
-
-    private sealed class HeldLock : IDisposable
-    {
-        private readonly SqliteConnection _connection;
-        private readonly SqliteTransaction _transaction;
-
-        public HeldLock(string path)
-        {
-            _connection = new SqliteConnection($"Data Source={path};Pooling=False");
-            _connection.Open();
-            _transaction = _connection.BeginTransaction(deferred: false);
-        }
-
-        public void Dispose()
-        {
-            _transaction.Dispose();
-            _connection.Dispose();
-        }
     }
 }

@@ -12,7 +12,7 @@ namespace Baton.Api.Hosting;
 /// The embedded default (DESIGN.md §2): one silo co-hosted in this process on localhost
 /// clustering; the grains' state (ledgers, accounts, the key ring) and the event log in one SQLite file.
 /// </summary>
-internal static class StoreRegistration
+internal static class EmbeddedDefault
 {
     public static WebApplicationBuilder AddEmbeddedSilo(this WebApplicationBuilder builder)
     {
