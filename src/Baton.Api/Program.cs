@@ -1,4 +1,5 @@
 using Baton.Api.Hosting;
+using Baton.Silo.Hosting;
 
 if (args is ["hash-api-key", var key])
 {
@@ -11,7 +12,7 @@ var builder = WebApplication.CreateBuilder(BatonHostDefaults.Options(args));
 builder.AddBatonDefaults();
 builder.AddBaton();
 var app = builder.Build();
-app.LogConfigurationFiles();
+app.LogConfigurationFiles(Baton.Api.Log.Category);
 app.MapBaton();
 app.Run();
 

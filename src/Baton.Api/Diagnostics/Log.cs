@@ -29,9 +29,6 @@ internal static partial class Log
     [LoggerMessage(107, LogLevel.Warning, "User {UserId} deleted: {Count} sessions ended")]
     public static partial void UserDeleted(ILogger logger, string userId, int count);
 
-    [LoggerMessage(305, LogLevel.Information, "Content root {ContentRoot}; configuration file {Path}: {State}")]
-    public static partial void ConfigurationFile(ILogger logger, string contentRoot, string path, string state);
-
     [LoggerMessage(210, LogLevel.Information, "Password change refused: {Code}")]
     public static partial void PasswordChangeRefused(ILogger logger, string code);
 
@@ -64,6 +61,9 @@ internal static partial class Log
 
     [LoggerMessage(905, LogLevel.Warning, "The revocation follower could not read the feed; asking the grains until it can")]
     public static partial void RevocationFollowerBehind(ILogger logger, Exception exception);
+
+    [LoggerMessage(906, LogLevel.Warning, "The revocation stream's notices could not be followed; the follower polls until they can")]
+    public static partial void RevocationNoticesFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(902, LogLevel.Error, "Unhandled error while handling {Path}")]
     public static partial void Unhandled(ILogger logger, string path, Exception exception);

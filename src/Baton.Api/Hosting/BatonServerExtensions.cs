@@ -10,6 +10,7 @@ using Baton.Api.Endpoints;
 using Baton.Api.Options;
 using Baton.Api.Problems;
 using Baton.Api.Sessions;
+using Baton.Silo;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -39,7 +40,17 @@ internal static class BatonServerExtensions
         AddValidatedOptions<HttpLimitOptions, HttpOptionsValidator>(services, HttpLimitOptions.SectionName);
         AddValidatedOptions<RetentionOptions, RetentionOptionsValidator>(services, RetentionOptions.SectionName);
         services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.SectionName);
-        builder.AddEmbeddedSilo();
+        AddValidatedOptions<BatonClusterOptions, BatonClusterOptionsValidator>(services, BatonClusterOptions.SectionName);
+        var cluster = BatonClusterOptions.From(configuration);
+        if (cluster.Enabled)
+        {
+            builder.AddClusterFront(cluster);
+        }
+        else
+        {
+            builder.AddEmbeddedSilo();
+        }
+
         services.AddSingleton(sp =>
         {
             var tokens = sp.GetRequiredService<IOptions<TokenOptions>>().Value;

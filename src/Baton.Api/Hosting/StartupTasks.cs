@@ -8,18 +8,23 @@ using Microsoft.Extensions.Options;
 namespace Baton.Api.Hosting;
 
 /// <summary>Runs before the server takes requests: the Unicode check usernames need, schema migrations, the import of an older file's accounts and keys, the signing key ring, the bootstrap admin.</summary>
+/// <remarks>The migrator is the SQLite file's; Redis has no schema to migrate.</remarks>
 internal sealed class StartupTasks(
-    IStoreMigrator migrator,
     LegacyAccountImport legacy,
     SigningKeys keys,
     AccountService accounts,
     IOptions<BootstrapOptions> bootstrap,
-    ILogger<StartupTasks> logger) : IHostedService
+    ILogger<StartupTasks> logger,
+    IStoreMigrator? migrator = null) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         UsernameNormalizer.EnsureAvailable();
-        await migrator.MigrateAsync(cancellationToken);
+        if (migrator is not null)
+        {
+            await migrator.MigrateAsync(cancellationToken);
+        }
+
         await legacy.RunAsync(cancellationToken);
         await keys.InitializeAsync(cancellationToken);
         if (bootstrap.Value.AdminUsername is { Length: > 0 } admin)

@@ -27,6 +27,40 @@ internal static class GrainFailures
     };
 
     /// <summary>
+    /// Whether <paramref name="exception"/> says a silo died or is being declared dead: the call did
+    /// not reach a grain that decided, or the grain's answer was lost with its silo. Until the
+    /// membership declares the silo dead (about 2 s, <c>Baton:Cluster:Membership</c>), calls to its
+    /// grains fail like this; after, the grains activate on another silo from storage.
+    /// </summary>
+    public static bool IsSiloLost(Exception exception) => exception switch
+    {
+        SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException => true,
+        OrleansException { InnerException: { } inner } => IsSiloLost(inner),
+        AggregateException { InnerExceptions: [var only] } => IsSiloLost(only),
+        _ => false,
+    };
+
+    /// <summary>
+    /// Makes <paramref name="call"/>, retried once on a stale activation (I8) and once after
+    /// <paramref name="delay"/> when its silo was lost (DESIGN.md §8). For idempotent calls only: every
+    /// session call carries the ids it would create, so a repeat whose first attempt was stored
+    /// answers the same (a refresh inside the grace returns the same generation, a start the same
+    /// session, an end that ended). Whatever still fails propagates, and the caller answers 503.
+    /// </summary>
+    public static async Task<T> RetryIdempotentAsync<T>(Func<Task<T>> call, TimeSpan delay, TimeProvider time, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await GrainCalls.RetryOnceOnStaleActivationAsync(call);
+        }
+        catch (Exception e) when (IsSiloLost(e))
+        {
+            await Task.Delay(delay, time, cancellationToken);
+            return await GrainCalls.RetryOnceOnStaleActivationAsync(call);
+        }
+    }
+
+    /// <summary>
     /// Makes <paramref name="call"/> (retried once on a stale activation), with every outage thrown
     /// as <see cref="StoreUnavailableException"/>: for callers whose store failures already answer
     /// 503 through the exception handler (accounts, the key ring).

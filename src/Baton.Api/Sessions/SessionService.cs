@@ -4,6 +4,8 @@ using Baton.Core.Ledgers;
 using Baton.Core.Tokens;
 using Baton.Grains;
 using Baton.Api.Diagnostics;
+using Baton.Silo;
+using Microsoft.Extensions.Options;
 
 namespace Baton.Api.Sessions;
 
@@ -14,7 +16,8 @@ namespace Baton.Api.Sessions;
 /// signature runs here, never in a grain turn). Ids are chosen here, so a call retried after a
 /// stale activation is decided again on the stored ledger and never mints a second successor.
 /// </summary>
-internal sealed class SessionService(IGrainFactory grains, SigningKeys keys, RevokedSessions revoked, TimeProvider time, ILogger<SessionService> logger)
+internal sealed class SessionService(
+    IGrainFactory grains, SigningKeys keys, RevokedSessions revoked, IOptions<BatonClusterOptions> cluster, TimeProvider time, ILogger<SessionService> logger)
 {
     public async Task<SessionResult> StartAsync(string userId, string? username, ImmutableArray<string> roles, Device device, ClientInfo client, CancellationToken cancellationToken)
     {
@@ -102,8 +105,9 @@ internal sealed class SessionService(IGrainFactory grains, SigningKeys keys, Rev
         CallAsync(userId, g => g.GetSummaryAsync(), cancellationToken);
 
     /// <summary>
-    /// One call to the user's grain, retried once on a stale activation (I8), with every outage
-    /// mapped to <see cref="GrainResult{T}.Unavailable"/> (<see cref="GrainFailures"/>).
+    /// One call to the user's grain, retried once on a stale activation (I8) and once after a lost
+    /// silo (every call here is idempotent: <see cref="GrainFailures.RetryIdempotentAsync"/>), with
+    /// every outage mapped to <see cref="GrainResult{T}.Unavailable"/> (<see cref="GrainFailures"/>).
     /// </summary>
     private async Task<GrainResult<T>> CallAsync<T>(string userId, Func<IUserSessionGrain, Task<T>> call, CancellationToken cancellationToken)
     {
@@ -111,7 +115,7 @@ internal sealed class SessionService(IGrainFactory grains, SigningKeys keys, Rev
         var grain = grains.GetGrain<IUserSessionGrain>(userId);
         try
         {
-            return GrainResult<T>.Success(await GrainCalls.RetryOnceOnStaleActivationAsync(() => call(grain)));
+            return GrainResult<T>.Success(await GrainFailures.RetryIdempotentAsync(() => call(grain), cluster.Value.RetryDelay, time, cancellationToken));
         }
         catch (Exception e) when (GrainFailures.IsUnavailable(e))
         {

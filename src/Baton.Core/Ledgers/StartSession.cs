@@ -22,6 +22,14 @@ public sealed record StartSession(string SessionId, Device Device, string Refres
 
     private protected override StartSessionOutcome Decide(LedgerDraft draft)
     {
+        // The same start again (the front retried a call whose answer a dying silo lost, DESIGN.md §8):
+        // answer the session the first one started, and change nothing.
+        if (draft.IndexOf(SessionId) is >= 0 and var existing)
+        {
+            var session = draft.Sessions[existing];
+            return session.State == SessionState.Active ? new StartSessionOutcome(session, []) : StartSessionOutcome.Ended;
+        }
+
         if (draft.ClosedFor is not null)
         {
             return StartSessionOutcome.AccountClosed;
@@ -102,4 +110,7 @@ public sealed record StartSessionOutcome(Session? Session, ImmutableArray<Sessio
 
     /// <summary>Refused: the account is locked or deleted (<see cref="Ledger.ClosedFor"/>).</summary>
     public static StartSessionOutcome AccountClosed { get; } = new(null, [], ErrorCode.AccountLocked);
+
+    /// <summary>Refused: a repeated start of a session that has ended since the first one started it.</summary>
+    public static StartSessionOutcome Ended { get; } = new(null, [], ErrorCode.SessionEnded);
 }

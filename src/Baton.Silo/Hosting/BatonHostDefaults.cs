@@ -1,14 +1,19 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Logging;
 
-namespace Baton.Api.Hosting;
+namespace Baton.Silo.Hosting;
 
 /// <summary>
 /// What holds when no configuration file is found: a published Baton started from another
 /// directory must behave as the one started by <c>dotnet run</c>, not fall back to ASP.NET
 /// Core's per-request Information logs.
 /// </summary>
-internal static class BatonHostDefaults
+public static partial class BatonHostDefaults
 {
     /// <summary>Lowest-precedence settings: every file, variable and argument overrides them.</summary>
     public static readonly IReadOnlyDictionary<string, string?> Settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
@@ -16,7 +21,7 @@ internal static class BatonHostDefaults
         ["Logging:LogLevel:Default"] = "Information",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "Warning",
-        // The co-hosted silo describes its whole configuration at Information on every start.
+        // A silo describes its whole configuration at Information on every start.
         ["Logging:LogLevel:Orleans"] = "Warning",
         // Orleans' placement runs through a Polly pipeline that logs every attempt at Information.
         ["Logging:LogLevel:Polly"] = "Warning",
@@ -40,6 +45,7 @@ internal static class BatonHostDefaults
     /// <summary>Puts <see cref="Settings"/> under every other configuration source.</summary>
     public static WebApplicationBuilder AddBatonDefaults(this WebApplicationBuilder builder)
     {
+        ArgumentNullException.ThrowIfNull(builder);
         builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = Settings });
         return builder;
     }
@@ -56,14 +62,18 @@ internal static class BatonHostDefaults
         files is PhysicalFileProvider physical ? Path.Combine(physical.Root, path) : path;
 
     /// <summary>Says at start-up where the content root is and which configuration files were found, so a missing one is not silent.</summary>
-    public static WebApplication LogConfigurationFiles(this WebApplication app)
+    public static WebApplication LogConfigurationFiles(this WebApplication app, string category)
     {
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(Log.Category);
+        ArgumentNullException.ThrowIfNull(app);
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(category);
         foreach (var (path, loaded) in ConfigurationFiles((IConfigurationRoot)app.Configuration))
         {
-            Log.ConfigurationFile(logger, app.Environment.ContentRootPath, path, loaded ? "loaded" : "not found");
+            ConfigurationFile(logger, app.Environment.ContentRootPath, path, loaded ? "loaded" : "not found");
         }
 
         return app;
     }
+
+    [LoggerMessage(305, LogLevel.Information, "Content root {ContentRoot}; configuration file {Path}: {State}")]
+    private static partial void ConfigurationFile(ILogger logger, string contentRoot, string path, string state);
 }

@@ -1,0 +1,153 @@
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Baton.Silo;
+
+/// <summary>
+/// The Redis cluster (DESIGN.md §2, §7). Section <c>Baton:Cluster</c>. Setting <see cref="Redis"/>
+/// turns a node into a cluster node: silos keep membership and grain state in that Redis, and API
+/// fronts find the silos through it.
+/// </summary>
+public sealed class BatonClusterOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Baton:Cluster";
+
+    /// <summary>
+    /// The StackExchange.Redis configuration string (<c>host:port</c>, <c>password=</c>,
+    /// <c>ssl=true</c>, <c>serviceName=</c> for Sentinel, several endpoints for a Redis Cluster).
+    /// Unset: no cluster (the embedded default).
+    /// </summary>
+    public string? Redis { get; set; }
+
+    /// <summary>
+    /// The Orleans cluster id: silos and fronts with the same one form one cluster. Grain state is
+    /// keyed by the service id only (<see cref="BatonSiloExtensions.ServiceId"/>), so a new cluster id
+    /// (a blue/green switch) sees the same sessions. Default <c>baton</c>.
+    /// </summary>
+    public string ClusterId { get; set; } = "baton";
+
+    /// <summary>An API front that also hosts a silo (one process per node) instead of being a client of separate silos. Default false.</summary>
+    public bool CoHostSilo { get; set; }
+
+    /// <summary>
+    /// How long a grain call may take before the caller gives up with a timeout (503 at the API).
+    /// Orleans' default is 30 s; a session call takes milliseconds, and a caller held 30 s by a
+    /// partitioned silo is worse than a fast 503 (SECURITY.md 36). Default 5 s.
+    /// </summary>
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long an API front waits before it repeats an idempotent call that failed because its silo
+    /// was lost (DESIGN.md §8): about as long as the membership takes to move the grain, so the
+    /// repeat usually lands on the new activation. Longer than that and the user waits for nothing;
+    /// the request answers 503 with <c>Retry-After</c> when the repeat fails too. Default 1 s.
+    /// </summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How quickly a dead silo is declared dead.</summary>
+    public MembershipTuning Membership { get; set; } = new();
+
+    /// <summary>Whether a cluster is configured.</summary>
+    public bool Enabled => !string.IsNullOrWhiteSpace(Redis);
+
+    /// <summary>Binds the section from <paramref name="configuration"/> and validates it; throws at start-up on a bad value.</summary>
+    public static BatonClusterOptions From(Microsoft.Extensions.Configuration.IConfiguration configuration)
+    {
+        var options = new BatonClusterOptions();
+        Microsoft.Extensions.Configuration.ConfigurationBinder.Bind(configuration.GetSection(SectionName), options);
+        var result = new BatonClusterOptionsValidator().Validate(null, options);
+        return result.Failed ? throw new OptionsValidationException(SectionName, typeof(BatonClusterOptions), result.Failures) : options;
+    }
+
+    /// <summary>The parsed <see cref="Redis"/>, set to keep reconnecting rather than fail when Redis is down at start.</summary>
+    internal ConfigurationOptions RedisConfiguration()
+    {
+        var configuration = ConfigurationOptions.Parse(Redis!);
+        configuration.AbortOnConnectFail = false;
+        return configuration;
+    }
+}
+
+/// <summary>
+/// Orleans' failure detector (<c>ClusterMembershipOptions</c>), tuned so a SIGKILLed silo is
+/// declared dead in about 2 s on a LAN instead of Orleans' 10-15 s (ORLEANS-NOTES.md): until it is,
+/// calls to its users' grains fail and those users get 503. Section <c>Baton:Cluster:Membership</c>.
+/// Lower values declare a silo dead sooner, and also declare a live one dead during a long GC pause
+/// or a CPU-starved moment; it then restarts itself, and its users' grains move.
+/// </summary>
+public sealed class MembershipTuning
+{
+    /// <summary>How long a probe waits for an answer. Default 1 s (Orleans: 5 s).</summary>
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Missed probes before a silo suspects another. Default 2 (Orleans: 3).</summary>
+    public int NumMissedProbesLimit { get; set; } = 2;
+
+    /// <summary>Suspicions needed to declare a silo dead. Default 2 (Orleans: 2); 1 only for a two-silo cluster.</summary>
+    public int NumVotesForDeathDeclaration { get; set; } = 2;
+
+    /// <summary>How often each silo re-reads the membership table from Redis. Default 2 s (Orleans: 60 s).</summary>
+    public TimeSpan TableRefreshTimeout { get; set; } = TimeSpan.FromSeconds(2);
+}
+
+/// <summary>Refuses a cluster configuration that cannot work, at start-up.</summary>
+public sealed class BatonClusterOptionsValidator : IValidateOptions<BatonClusterOptions>
+{
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, BatonClusterOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        if (options.Enabled)
+        {
+            try
+            {
+                _ = ConfigurationOptions.Parse(options.Redis!);
+            }
+            catch (ArgumentException e)
+            {
+                failures.Add($"{BatonClusterOptions.SectionName}:Redis is not a Redis configuration string: {e.Message}");
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(options.ClusterId) || options.ClusterId.Contains('/', StringComparison.Ordinal))
+        {
+            failures.Add($"{BatonClusterOptions.SectionName}:ClusterId must be a non-empty name without '/'.");
+        }
+
+        if (options.ResponseTimeout < TimeSpan.FromMilliseconds(100) || options.ResponseTimeout > TimeSpan.FromMinutes(5))
+        {
+            failures.Add($"{BatonClusterOptions.SectionName}:ResponseTimeout must be between 100 ms and 5 minutes.");
+        }
+
+        if (options.RetryDelay < TimeSpan.Zero || options.RetryDelay > TimeSpan.FromSeconds(30))
+        {
+            failures.Add($"{BatonClusterOptions.SectionName}:RetryDelay must be between 0 and 30 s.");
+        }
+
+        var membership = options.Membership;
+        var section = $"{BatonClusterOptions.SectionName}:Membership";
+        if (membership.ProbeTimeout < TimeSpan.FromMilliseconds(100) || membership.ProbeTimeout > TimeSpan.FromMinutes(1))
+        {
+            failures.Add($"{section}:ProbeTimeout must be between 100 ms and 1 minute.");
+        }
+
+        if (membership.NumMissedProbesLimit is < 1 or > 10)
+        {
+            failures.Add($"{section}:NumMissedProbesLimit must be between 1 and 10.");
+        }
+
+        if (membership.NumVotesForDeathDeclaration is < 1 or > 10)
+        {
+            failures.Add($"{section}:NumVotesForDeathDeclaration must be between 1 and 10.");
+        }
+
+        if (membership.TableRefreshTimeout < TimeSpan.FromMilliseconds(500) || membership.TableRefreshTimeout > TimeSpan.FromMinutes(5))
+        {
+            failures.Add($"{section}:TableRefreshTimeout must be between 500 ms and 5 minutes.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
