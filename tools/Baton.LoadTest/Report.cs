@@ -35,7 +35,7 @@ internal static class Report
         return ratios;
     }
 
-    public static void Print(IReadOnlyList<ScenarioResult> results, IReadOnlyDictionary<string, double> baselines, List<Target> ratios)
+    public static void Print(IReadOnlyList<ScenarioResult> results, IReadOnlyDictionary<string, double> baselines, IReadOnlyDictionary<string, string> backends, List<Target> ratios)
     {
         var table = new Table().AddColumns("scenario", "ok", "errors", "per s", "p50 ms", "p95 ms", "p99 ms", "max ms", "CPU µs/op baton / client", "errors by code", "invariant violations");
         foreach (var r in results)
@@ -48,10 +48,10 @@ internal static class Report
         AnsiConsole.Write(table);
         if (baselines.Count > 0)
         {
-            var b = new Table().AddColumns("baseline (same run)", "value");
+            var b = new Table().AddColumns("baseline (same run)", "value", "against");
             foreach (var (name, value) in baselines)
             {
-                b.AddRow(name, F(value));
+                b.AddRow(name, F(value), Markup.Escape(backends.GetValueOrDefault(name, "")));
             }
 
             AnsiConsole.Write(b);
