@@ -143,7 +143,7 @@ root.SetAction(async (parse, cancellationToken) =>
         results.Add(await scenarios.KickAsync(parse.GetValue(kicks)));
     }
 
-    var ratios = Report.Ratios(results, baselines);
+    var ratios = Report.Ratios(results, baselines, backends);
     Report.Print(results, baselines, backends, ratios);
     if (parse.GetValue(json) is { } path)
     {
