@@ -2,19 +2,17 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Threading.Channels;
-using Microsoft.Data.Sqlite;
 
 namespace Baton.LoadTest;
 
 /// <summary>
 /// The least a durable refresh can do, as the ceiling of Baton's refresh: verify an HMAC-signed
-/// refresh token, write one row to a SQLite file in WAL mode with <c>synchronous=FULL</c> (writes
-/// that queue meanwhile commit together, one transaction and one sync, as Baton's grain storage
-/// commits them), mint the next refresh token (HMAC) and sign an access token (ES256). No grain,
-/// no ledger, no policy, no event log: what is left of Baton's refresh when the design is taken away.
+/// refresh token, one durable write of a ledger-sized value (<see cref="ILedgerWrites"/>: SQLite
+/// as the embedded default writes, or Orleans' Redis ETag write), mint the next refresh token
+/// (HMAC) and sign an access token (ES256). No grain, no ledger, no policy, no event log: what is
+/// left of Baton's refresh when the design is taken away.
 /// </summary>
-internal sealed class BareRefresh : IAsyncDisposable
+internal sealed class BareRefresh(ILedgerWrites writes) : IAsyncDisposable
 {
     /// <summary>A fixed key: the client mints the tokens it presents with it (a baseline, not a secret).</summary>
     private static readonly byte[] Key = SHA256.HashData("baton load test bare refresh"u8);
@@ -22,15 +20,7 @@ internal sealed class BareRefresh : IAsyncDisposable
     private static readonly string Header = Base64Url.EncodeToString("""{"alg":"HS256","typ":"rt+jwt"}"""u8);
     private static readonly string AccessHeader = Base64Url.EncodeToString("""{"alg":"ES256","kid":"bare","typ":"at+jwt"}"""u8);
 
-    /// <summary>A ledger-sized document, written with every rotation.</summary>
-    private static readonly string Document = new('x', 400);
-
     private readonly ECDsa _signer = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-    private readonly Channel<(string User, string Jti, TaskCompletionSource Done)> _queue = Channel.CreateBounded<(string, string, TaskCompletionSource)>(4096);
-    private readonly string _path = Path.Combine(Path.GetTempPath(), $"baton-bare-refresh-{Environment.ProcessId}.db");
-    private readonly Task _writer;
-
-    public BareRefresh() => _writer = Task.Run(WriteLoop);
 
     /// <summary>The refresh token of user <paramref name="user"/>, as the client presents it.</summary>
     public static string Token(int user) =>
@@ -56,9 +46,7 @@ internal sealed class BareRefresh : IAsyncDisposable
         var user = claims.RootElement.GetProperty("sub").GetString()!;
         var sid = claims.RootElement.GetProperty("sid").GetString()!;
         var jti = Guid.NewGuid().ToString("N");
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await _queue.Writer.WriteAsync((user, jti, done));
-        await done.Task;
+        await writes.WriteAsync(user, jti);
 
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var refresh = Mint(JsonSerializer.SerializeToUtf8Bytes(new { sub = user, sid, jti, exp = now + 604_800 }));
@@ -74,61 +62,9 @@ internal sealed class BareRefresh : IAsyncDisposable
         return input + "." + Base64Url.EncodeToString(HMACSHA256.HashData(Key, Encoding.ASCII.GetBytes(input)));
     }
 
-    private async Task WriteLoop()
-    {
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _path, Pooling = false }.ToString());
-        connection.Open();
-        using (var setup = connection.CreateCommand())
-        {
-            setup.CommandText = """
-                PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;
-                CREATE TABLE IF NOT EXISTS sessions (user_id TEXT PRIMARY KEY, jti TEXT NOT NULL, generation INTEGER NOT NULL, document TEXT NOT NULL);
-                """;
-            setup.ExecuteNonQuery();
-        }
-
-        using var upsert = connection.CreateCommand();
-        upsert.CommandText = """
-            INSERT INTO sessions (user_id, jti, generation, document) VALUES ($user, $jti, 1, $document)
-            ON CONFLICT (user_id) DO UPDATE SET jti = excluded.jti, generation = generation + 1, document = excluded.document
-            """;
-        var userParameter = upsert.Parameters.Add("$user", SqliteType.Text);
-        var jtiParameter = upsert.Parameters.Add("$jti", SqliteType.Text);
-        upsert.Parameters.AddWithValue("$document", Document);
-        var batch = new List<TaskCompletionSource>();
-        while (await _queue.Reader.WaitToReadAsync())
-        {
-            using (var transaction = connection.BeginTransaction())
-            {
-                upsert.Transaction = transaction;
-                while (batch.Count < 512 && _queue.Reader.TryRead(out var write))
-                {
-                    userParameter.Value = write.User;
-                    jtiParameter.Value = write.Jti;
-                    upsert.ExecuteNonQuery();
-                    batch.Add(write.Done);
-                }
-
-                transaction.Commit();
-            }
-
-            foreach (var done in batch)
-            {
-                done.SetResult();
-            }
-
-            batch.Clear();
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
-        await _writer;
+        await writes.DisposeAsync();
         _signer.Dispose();
-        foreach (var file in new[] { _path, _path + "-wal", _path + "-shm" })
-        {
-            File.Delete(file);
-        }
     }
 }

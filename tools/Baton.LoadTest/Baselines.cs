@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Identity;
@@ -14,13 +15,22 @@ internal static class Baselines
     /// <summary>The hidden command that runs the bare endpoint in a process of its own.</summary>
     public const string ServeBareCommand = "serve-bare-endpoint";
 
+    /// <summary>The hidden command's option naming the Redis of the bare refresh's writes (SQLite without it).</summary>
+    public const string ServeBareRedisOption = "--redis";
+
+    /// <summary>What the bare refresh writes to, for the report.</summary>
+    public static string BareRefreshBackend(DnsEndPoint? redis) => redis is null
+        ? "SQLite file (WAL, synchronous=FULL, group commit)"
+        : $"Redis {RedisEtagWrite.Name(redis)} (one EVALSHA ETag write, Orleans' script)";
+
     /// <summary>
     /// A minimal-API endpoint answering what Baton's <c>GET /v1/me</c> answers, and one doing the
     /// least a durable refresh does (<see cref="BareRefresh"/>), in a process of their own (as Baton
     /// is: sharing this client's thread pool would flatter the comparison), driven exactly like the
-    /// validate and refresh scenarios, warm-up included.
+    /// validate and refresh scenarios, warm-up included. The bare refresh writes to
+    /// <paramref name="redis"/> when given, else to a SQLite file.
     /// </summary>
-    public static async Task<(ScenarioResult Bare, ScenarioResult BareRefresh)> BareEndpointAsync(LoadSettings settings, Action<string> progress)
+    public static async Task<(ScenarioResult Bare, ScenarioResult BareRefresh)> BareEndpointAsync(LoadSettings settings, DnsEndPoint? redis, Action<string> progress)
     {
         var entry = System.Reflection.Assembly.GetEntryAssembly()!.Location;
         var host = Environment.ProcessPath!;
@@ -31,6 +41,11 @@ internal static class Baselines
         }
 
         start.ArgumentList.Add(ServeBareCommand);
+        if (redis is not null)
+        {
+            start.ArgumentList.Add(ServeBareRedisOption);
+            start.ArgumentList.Add(RedisEtagWrite.Name(redis));
+        }
         using var server = Process.Start(start) ?? throw new InvalidOperationException("The bare endpoint's process did not start.");
         CpuMeter.Track(server.Id, CpuMeter.BareEndpoint);
         try
@@ -57,13 +72,13 @@ internal static class Baselines
     }
 
     /// <summary>The bare endpoint's process: prints its address, serves until its input ends.</summary>
-    public static async Task<int> ServeBareEndpointAsync()
+    public static async Task<int> ServeBareEndpointAsync(DnsEndPoint? redis)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         await using var app = builder.Build();
-        await using var rotations = new BareRefresh();
+        await using var rotations = new BareRefresh(redis is null ? new SqliteLedgerWrites() : await RedisLedgerWrites.ConnectAsync(redis));
         app.MapGet("/v1/me", () => Results.Ok(new { id = "user", username = "user", roles = Array.Empty<string>(), session_id = "session" }));
         app.MapPost("/v1/auth/refresh", async (HttpRequest request) =>
         {

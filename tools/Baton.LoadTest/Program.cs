@@ -4,6 +4,7 @@ using System.Net;
 using System.Text.Json;
 using Baton.LoadTest;
 using Spectre.Console;
+using StackExchange.Redis;
 
 var urls = new Option<string[]>("--url") { Description = "A Baton base URL (repeat for several nodes or a proxy); loopback only.", Required = true, AllowMultipleArgumentsPerToken = true };
 var scenario = new Option<string>("--scenario") { Description = "login, refresh, validate, mixed, storm, kick, or all (every one of these).", DefaultValueFactory = _ => "all" };
@@ -19,11 +20,12 @@ var passwordUsers = new Option<int>("--password-users") { Description = "Registe
 var iterations = new Option<int>("--password-iterations") { Description = "Baton's PBKDF2 iterations, for the hashing baseline.", DefaultValueFactory = _ => 210_000 };
 var noBaselines = new Option<bool>("--no-baselines") { Description = "Skip the baselines." };
 var protectedPath = new Option<string>("--protected-path") { Description = "The protected endpoint of the validate scenario.", DefaultValueFactory = _ => "/v1/me" };
+var redis = new Option<string?>("--redis") { Description = "host:port of the Redis Baton stores in (loopback only): the bare refresh writes there, and redis-benchmark measures it. Without it the bare refresh writes to SQLite." };
 var json = new Option<string?>("--json") { Description = "Also write the results as JSON to this file." };
 
 var root = new RootCommand("Drives Baton with virtual users, checks its invariants, and reports each result as a ratio to a baseline measured in the same run.")
 {
-    urls, scenario, users, concurrency, duration, warmup, maxRequests, stormSize, kicks, apiKey, passwordUsers, iterations, noBaselines, protectedPath, json,
+    urls, scenario, users, concurrency, duration, warmup, maxRequests, stormSize, kicks, apiKey, passwordUsers, iterations, noBaselines, protectedPath, redis, json,
 };
 
 root.SetAction(async (parse, cancellationToken) =>
@@ -40,6 +42,27 @@ root.SetAction(async (parse, cancellationToken) =>
         return 2;
     }
 
+    DnsEndPoint? store = null;
+    if (parse.GetValue(redis) is { } redisValue)
+    {
+        store = RedisEtagWrite.Loopback(redisValue);
+        if (store is null)
+        {
+            AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[red]--redis {redisValue} is not host:port on a loopback address; the load tool only measures servers on this machine.[/]");
+            return 2;
+        }
+
+        try
+        {
+            await using var probe = await RedisEtagWrite.ConnectAsync(store);
+        }
+        catch (RedisConnectionException e)
+        {
+            AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[red]--redis {redisValue}: no Redis answers there ({e.FailureType}).[/]");
+            return 2;
+        }
+    }
+
     var settings = new LoadSettings(targets, parse.GetValue(apiKey)!, parse.GetValue(users), parse.GetValue(concurrency),
         TimeSpan.FromSeconds(parse.GetValue(duration)), TimeSpan.FromSeconds(parse.GetValue(warmup)), parse.GetValue(maxRequests), parse.GetValue(stormSize), "a long passphrase for load tests");
     var which = parse.GetValue(scenario)!;
@@ -47,6 +70,7 @@ root.SetAction(async (parse, cancellationToken) =>
     void Progress(string message) => AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[grey]{DateTime.Now:HH:mm:ss} {message}[/]");
     var results = new List<ScenarioResult>();
     var baselines = new Dictionary<string, double>();
+    var backends = new Dictionary<string, string>(StringComparer.Ordinal); // baseline or scenario -> what it ran against
 
     using var client = new BatonClient(targets, settings.ApiKey) { ProtectedPath = parse.GetValue(protectedPath)! };
     var scenarios = new Scenarios(client, settings, Progress);
@@ -56,18 +80,34 @@ root.SetAction(async (parse, cancellationToken) =>
 
     if (!parse.GetValue(noBaselines))
     {
-        AnsiConsole.MarkupLine("[grey]baselines: bare endpoint, bare refresh, crypto, password hashing[/]");
-        var (bare, bareRefresh) = await Baselines.BareEndpointAsync(settings, Progress);
+        var refreshBackend = Baselines.BareRefreshBackend(store);
+        AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[grey]baselines: bare endpoint, bare refresh on {refreshBackend}, {(store is null ? "" : $"redis-benchmark on Redis {RedisEtagWrite.Name(store)}, ")}crypto, password hashing[/]");
+        var (bare, bareRefresh) = await Baselines.BareEndpointAsync(settings, store, Progress);
         results.Add(bare);
         results.Add(bareRefresh);
         baselines["bare_endpoint_per_second"] = bare.PerSecond;
+        backends["bare_endpoint_per_second"] = "none (answers from memory)";
         baselines["bare_refresh_per_second"] = bareRefresh.PerSecond;
+        backends["bare_refresh_per_second"] = refreshBackend;
+        if (store is not null)
+        {
+            foreach (var benchmark in await RedisBenchmark.RunAsync(store, settings, Progress))
+            {
+                results.Add(benchmark);
+                var name = benchmark.Scenario.Replace("redis-benchmark-", "redis_", StringComparison.Ordinal).Replace('-', '_') + "_per_second";
+                baselines[name] = benchmark.PerSecond;
+                backends[name] = $"Redis {RedisEtagWrite.Name(store)} (redis-benchmark, {settings.Concurrency} connections)";
+            }
+        }
+
         foreach (var (name, value) in Baselines.Crypto(2))
         {
             baselines[name] = value;
+            backends[name] = "in this process, all cores";
         }
 
         baselines["password_verify_per_second"] = Baselines.PasswordVerifications(parse.GetValue(iterations), 3);
+        backends["password_verify_per_second"] = "in this process, all cores";
     }
 
     var seeded = Runs("refresh") || Runs("validate") || Runs("mixed") || Runs("storm")
@@ -103,18 +143,20 @@ root.SetAction(async (parse, cancellationToken) =>
         results.Add(await scenarios.KickAsync(parse.GetValue(kicks)));
     }
 
-    var ratios = Report.Ratios(results, baselines);
-    Report.Print(results, baselines, ratios);
+    var ratios = Report.Ratios(results, baselines, backends);
+    Report.Print(results, baselines, backends, ratios);
     if (parse.GetValue(json) is { } path)
     {
-        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(new { date = DateTimeOffset.UtcNow, targets, settings.Concurrency, settings.Duration, results, baselines, ratios }, Report.Json), cancellationToken);
+        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(new { date = DateTimeOffset.UtcNow, targets, settings.Concurrency, settings.Duration, results, baselines, baseline_backends = backends, ratios }, Report.Json), cancellationToken);
     }
 
     return results.Any(r => r.Violations.Count > 0) ? 1 : 0;
 });
 
+var serveRedis = new Option<string?>(Baselines.ServeBareRedisOption);
 var serveBare = new Command(Baselines.ServeBareCommand, "Serves the bare baseline endpoint (started by the tool itself).") { Hidden = true };
-serveBare.SetAction((_, _) => Baselines.ServeBareEndpointAsync());
+serveBare.Options.Add(serveRedis);
+serveBare.SetAction((parse, _) => Baselines.ServeBareEndpointAsync(parse.GetValue(serveRedis) is { } value ? RedisEtagWrite.Loopback(value) : null));
 root.Subcommands.Add(serveBare);
 
 return await root.Parse(args).InvokeAsync();

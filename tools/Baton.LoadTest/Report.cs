@@ -10,7 +10,8 @@ internal static class Report
     public static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     /// <summary>Each target of the performance issue as measured / baseline, with the goal.</summary>
-    public static List<Target> Ratios(IReadOnlyList<ScenarioResult> results, IReadOnlyDictionary<string, double> baselines)
+    /// <remarks>The bare refresh's store is named with its target: Baton on SQLite over a bare refresh on Redis is no like for like.</remarks>
+    public static List<Target> Ratios(IReadOnlyList<ScenarioResult> results, IReadOnlyDictionary<string, double> baselines, IReadOnlyDictionary<string, string> backends)
     {
         var ratios = new List<Target>();
         double? Rate(string scenario) => results.FirstOrDefault(r => r.Scenario == scenario)?.PerSecond;
@@ -23,7 +24,8 @@ internal static class Report
             }
         }
 
-        Ratio("refresh", "bare_refresh_per_second", "refresh rotations/s ÷ bare refresh/s", 0.6);
+        var store = backends.TryGetValue("bare_refresh_per_second", out var backend) ? $" (bare refresh on {backend.Split(" (")[0]})" : "";
+        Ratio("refresh", "bare_refresh_per_second", "refresh rotations/s ÷ bare refresh/s" + store, 0.6);
         Ratio("validate", "bare_endpoint_per_second", "protected requests/s ÷ bare endpoint requests/s", 0.8);
         Ratio("login", "password_verify_per_second", "logins/s ÷ password verifications/s", 0.9);
         Ratio("refresh-storm", "refresh", "storm refreshes/s ÷ plain refreshes/s", 0.5);
@@ -35,7 +37,7 @@ internal static class Report
         return ratios;
     }
 
-    public static void Print(IReadOnlyList<ScenarioResult> results, IReadOnlyDictionary<string, double> baselines, List<Target> ratios)
+    public static void Print(IReadOnlyList<ScenarioResult> results, IReadOnlyDictionary<string, double> baselines, IReadOnlyDictionary<string, string> backends, List<Target> ratios)
     {
         var table = new Table().AddColumns("scenario", "ok", "errors", "per s", "p50 ms", "p95 ms", "p99 ms", "max ms", "CPU µs/op baton / client", "errors by code", "invariant violations");
         foreach (var r in results)
@@ -48,10 +50,10 @@ internal static class Report
         AnsiConsole.Write(table);
         if (baselines.Count > 0)
         {
-            var b = new Table().AddColumns("baseline (same run)", "value");
+            var b = new Table().AddColumns("baseline (same run)", "value", "against");
             foreach (var (name, value) in baselines)
             {
-                b.AddRow(name, F(value));
+                b.AddRow(name, F(value), Markup.Escape(backends.GetValueOrDefault(name, "")));
             }
 
             AnsiConsole.Write(b);
