@@ -115,7 +115,8 @@ install_packages() {
   if [ "$(id -u)" -ne 0 ]; then
     sudo=(sudo -n)
   fi
-  echo "Installing $* (Debian packages; their services are not started)"
+  local log=$log_dir/install.log
+  echo "Installing $* (Debian packages; their services are not started; output in $log)"
   if [ ! -e "$policy" ]; then
     printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null
     "${sudo[@]}" chmod +x "$policy"
@@ -123,13 +124,17 @@ install_packages() {
   fi
   local rc=0
   {
-    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get update -qq \
-      && DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "$@" >/dev/null
-  } || rc=$?
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq \
+      && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"
+  } >"$log" 2>&1 || rc=$?
   if [ "$created_policy" -eq 1 ]; then
     "${sudo[@]}" rm -f "$policy"
   fi
-  return "$rc"
+  if [ "$rc" -ne 0 ]; then
+    echo "Installing $* failed; $log ends with:" >&2
+    tail -n 20 "$log" >&2
+    exit 1
+  fi
 }
 
 ensure_programs() {
