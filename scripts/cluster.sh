@@ -283,10 +283,22 @@ cmd_up() {
     fi
   done < <(names)
 
+  # A build copies over the DLLs that running silos and fronts have mapped, so build only when
+  # none runs: restarting one of them (a rolling restart) runs the build already there.
+  local baton_running=0
+  while read -r name; do
+    if [[ $name == silo* || $name == front* ]] && [ -n "$(running_pid "$name")" ]; then
+      baton_running=1
+    fi
+  done < <(names)
   if [ "${#to_start[@]}" -gt 0 ] && [ "$build" != 0 ]; then
-    echo "Building (Release)"
-    dotnet build -c Release --nologo -v quiet "$repo/src/Baton.Silo"
-    dotnet build -c Release --nologo -v quiet "$repo/src/Baton.Api"
+    if [ "$baton_running" -eq 1 ]; then
+      echo "Not building: silos or fronts are running on the current build (scripts/cluster.sh down first to run new code)"
+    else
+      echo "Building (Release)"
+      dotnet build -c Release --nologo -v quiet "$repo/src/Baton.Silo"
+      dotnet build -c Release --nologo -v quiet "$repo/src/Baton.Api"
+    fi
   fi
   for dll in "$silo_dll" "$api_dll"; do
     if [ ! -f "$dll" ]; then
