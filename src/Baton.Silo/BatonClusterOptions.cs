@@ -89,6 +89,18 @@ public sealed class MembershipTuning
 
     /// <summary>How often each silo re-reads the membership table from Redis. Default 2 s (Orleans: 60 s).</summary>
     public TimeSpan TableRefreshTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long after a silo is declared dead its grains stay unplaceable (the strongly consistent
+    /// directory's lease, Orleans' <c>GrainDirectoryOptions.RangeLeaseDuration</c> less its failure
+    /// detection window). The lease gives a silo that was declared dead while still running (a
+    /// partition, a long pause) time to learn it and stop, so its users' grains are never active
+    /// twice; calls to them wait meanwhile. Orleans' default leaves 22 s with these probe settings:
+    /// every user of a crashed silo would wait that long. Baton needs less, because a second
+    /// activation cannot write (every write is checked against the stored ETag, DESIGN.md I8), so the
+    /// lease guards only reads of a zombie's memory. Default 1 s; 0 turns the lease off.
+    /// </summary>
+    public TimeSpan DeadSiloLease { get; set; } = TimeSpan.FromSeconds(1);
 }
 
 /// <summary>Refuses a cluster configuration that cannot work, at start-up.</summary>
@@ -146,6 +158,11 @@ public sealed class BatonClusterOptionsValidator : IValidateOptions<BatonCluster
         if (membership.TableRefreshTimeout < TimeSpan.FromMilliseconds(500) || membership.TableRefreshTimeout > TimeSpan.FromMinutes(5))
         {
             failures.Add($"{section}:TableRefreshTimeout must be between 500 ms and 5 minutes.");
+        }
+
+        if (membership.DeadSiloLease < TimeSpan.Zero || membership.DeadSiloLease > TimeSpan.FromMinutes(5))
+        {
+            failures.Add($"{section}:DeadSiloLease must be between 0 and 5 minutes.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -7,6 +7,7 @@ using Baton.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using StackExchange.Redis;
 
@@ -74,6 +75,12 @@ public static class BatonSiloExtensions
             o.NumVotesForDeathDeclaration = cluster.Membership.NumVotesForDeathDeclaration;
             o.TableRefreshTimeout = cluster.Membership.TableRefreshTimeout;
         });
+        // Orleans starts the dead silo's lease at RangeLeaseDuration minus its failure detection window
+        // (MaxProbeTimeout x NumMissedProbesLimit): add that window back so the lease is DeadSiloLease.
+        silo.Services.AddOptions<GrainDirectoryOptions>().Configure<IOptions<ClusterMembershipOptions>>((directory, membership) =>
+            directory.RangeLeaseDuration = cluster.Membership.DeadSiloLease == TimeSpan.Zero
+                ? TimeSpan.Zero
+                : (membership.Value.MaxProbeTimeout * membership.Value.NumMissedProbesLimit) + cluster.Membership.DeadSiloLease);
         silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = cluster.ResponseTimeout);
         silo.AddBatonGrains();
         foreach (var name in StorageNames)
