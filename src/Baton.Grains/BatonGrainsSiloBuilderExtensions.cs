@@ -1,6 +1,8 @@
 using Baton.Core.Ledgers;
 using Baton.Core.Users;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Baton.Grains;
 
@@ -32,13 +34,14 @@ public static class BatonGrainsSiloBuilderExtensions
     public static ISiloBuilder AddBatonGrains(this ISiloBuilder builder, Action<SessionPolicy>? configurePolicy = null, TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var policy = builder.Services.AddOptions<SessionPolicy>().BindConfiguration(SessionPolicy.SectionName);
+        AddPolicyValidators(builder.Services);
+        var policy = builder.Services.AddOptions<SessionPolicy>().BindConfiguration(SessionPolicy.SectionName).ValidateOnStart();
         if (configurePolicy is not null)
         {
             policy.Configure(configurePolicy);
         }
 
-        builder.Services.AddOptions<LockoutPolicy>().BindConfiguration(LockoutPolicy.SectionName);
+        builder.Services.AddOptions<LockoutPolicy>().BindConfiguration(LockoutPolicy.SectionName).ValidateOnStart();
         builder.Services.AddSingleton<UnknownUsernameLockouts>();
         builder.Services.AddKeyedSingleton(ClockKey, clock ?? TimeProvider.System);
 #pragma warning disable ORLEANSEXP003 // The strongly consistent directory is experimental in Orleans 10; Baton's one-writer design relies on it.
@@ -46,5 +49,17 @@ public static class BatonGrainsSiloBuilderExtensions
 #pragma warning restore ORLEANSEXP003
         builder.UseSystemTextJsonGrainStorageSerializer();
         return builder;
+    }
+
+    /// <summary>
+    /// The validators of the policies the grains decide with, registered once however many
+    /// components ask (a front that co-hosts a silo validates them as front and as silo).
+    /// </summary>
+    public static IServiceCollection AddPolicyValidators(IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SessionPolicy>, SessionPolicyValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LockoutPolicy>, LockoutPolicyValidator>());
+        return services;
     }
 }

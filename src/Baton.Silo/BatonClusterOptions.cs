@@ -31,11 +31,13 @@ public sealed class BatonClusterOptions
     public bool CoHostSilo { get; set; }
 
     /// <summary>
-    /// How long a grain call may take before the caller gives up with a timeout (503 at the API).
-    /// Orleans' default is 30 s; a session call takes milliseconds, and a caller held 30 s by a
-    /// partitioned silo is worse than a fast 503 (SECURITY.md 36). Default 5 s.
+    /// How long a grain call may take before the caller gives up with a timeout. A session call
+    /// takes milliseconds; a call that was inside a silo when it was killed is never answered, and
+    /// its caller waits this long before the front repeats it (it is idempotent) on the grain's new
+    /// activation, or answers 503. Orleans' default is 30 s, which would hold those users that
+    /// long; a caller held by a partitioned silo is worse than a fast 503 (SECURITY.md 36). Default 2 s.
     /// </summary>
-    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
     /// How long an API front waits before it repeats an idempotent call that failed because its silo

@@ -77,7 +77,7 @@ internal sealed class BatonClient : IDisposable
                 json = JsonDocument.Parse(text).RootElement.Clone();
             }
 
-            return new Reply(response.StatusCode, json, elapsed);
+            return new Reply(response.StatusCode, json, elapsed, response.Headers.RetryAfter is not null);
         }
         catch (HttpRequestException)
         {
@@ -95,7 +95,7 @@ internal sealed class BatonClient : IDisposable
 }
 
 /// <summary>A timed answer.</summary>
-internal readonly record struct Reply(HttpStatusCode Status, JsonElement Json, double Milliseconds)
+internal readonly record struct Reply(HttpStatusCode Status, JsonElement Json, double Milliseconds, bool HasRetryAfter = false)
 {
     public bool IsOk => Status is HttpStatusCode.OK or HttpStatusCode.Created;
 

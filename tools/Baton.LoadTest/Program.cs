@@ -7,7 +7,8 @@ using Spectre.Console;
 using StackExchange.Redis;
 
 var urls = new Option<string[]>("--url") { Description = "A Baton base URL (repeat for several nodes or a proxy); loopback only.", Required = true, AllowMultipleArgumentsPerToken = true };
-var scenario = new Option<string>("--scenario") { Description = "login, refresh, validate, mixed, storm, kick, or all (every one of these).", DefaultValueFactory = _ => "all" };
+var scenario = new Option<string>("--scenario") { Description = "login, refresh, validate, mixed, storm, kick, or all (every one of these); failover (with --kill-pid) only when named.", DefaultValueFactory = _ => "all" };
+var killPid = new Option<int?>("--kill-pid") { Description = "The failover scenario SIGKILLs this silo's process a third of the way in (scripts/cluster.sh writes .cluster/run/silo1.pid)." };
 var users = new Option<int>("--users") { Description = "Virtual users (sessions seeded through POST /v1/sessions).", DefaultValueFactory = _ => 1000 };
 var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight.", DefaultValueFactory = _ => 64 };
 var duration = new Option<int>("--duration") { Description = "Seconds per scenario.", DefaultValueFactory = _ => 15 };
@@ -25,7 +26,7 @@ var json = new Option<string?>("--json") { Description = "Also write the results
 
 var root = new RootCommand("Drives Baton with virtual users, checks its invariants, and reports each result as a ratio to a baseline measured in the same run.")
 {
-    urls, scenario, users, concurrency, duration, warmup, maxRequests, stormSize, kicks, apiKey, passwordUsers, iterations, noBaselines, protectedPath, redis, json,
+    urls, scenario, killPid, users, concurrency, duration, warmup, maxRequests, stormSize, kicks, apiKey, passwordUsers, iterations, noBaselines, protectedPath, redis, json,
 };
 
 root.SetAction(async (parse, cancellationToken) =>
@@ -141,6 +142,17 @@ root.SetAction(async (parse, cancellationToken) =>
     if (Runs("kick"))
     {
         results.Add(await scenarios.KickAsync(parse.GetValue(kicks)));
+    }
+
+    if (which == "failover")
+    {
+        if (parse.GetValue(killPid) is not { } pid || Failover.Refusal(pid) is { } refusal)
+        {
+            AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[red]failover needs --kill-pid with the pid of a Baton silo: {(parse.GetValue(killPid) is { } p ? Failover.Refusal(p) : "none given")}[/]");
+            return 2;
+        }
+
+        results.Add(await new Failover(client, settings, Progress).RunAsync(await scenarios.SeedSessionsAsync(settings.Users, "failover"), pid));
     }
 
     var ratios = Report.Ratios(results, baselines, backends);

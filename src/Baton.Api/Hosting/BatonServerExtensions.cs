@@ -10,6 +10,7 @@ using Baton.Api.Endpoints;
 using Baton.Api.Options;
 using Baton.Api.Problems;
 using Baton.Api.Sessions;
+using Baton.Grains;
 using Baton.Silo;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -27,13 +28,13 @@ internal static class BatonServerExtensions
         var configuration = builder.Configuration;
 
         services.TryAddSingleton(TimeProvider.System);
-        // Bound by the grains (AddBatonGrains); validated here, at start-up, like every other section.
+        // Bound by the grains (AddBatonGrains, or the cluster client); validated here too, at start-up, like every other section.
         services.AddOptions<SessionPolicy>().ValidateOnStart();
-        services.AddSingleton<IValidateOptions<SessionPolicy>, SessionPolicyValidator>();
+        BatonGrainsSiloBuilderExtensions.AddPolicyValidators(services);
         AddValidatedOptions<TokenOptions, TokenOptionsValidator>(services, TokenOptions.SectionName);
         AddValidatedOptions<AccountOptions, AccountOptionsValidator>(services, AccountOptions.SectionName);
         // Bound by the grains too (the account grains decide lockouts); validated here.
-        AddValidatedOptions<LockoutPolicy, LockoutPolicyValidator>(services, LockoutPolicy.SectionName);
+        services.AddOptions<LockoutPolicy>().ValidateOnStart();
         AddValidatedOptions<CookieTransportOptions, CookieOptionsValidator>(services, CookieTransportOptions.SectionName);
         AddValidatedOptions<ApiKeyOptions, ApiKeyOptionsValidator>(services, ApiKeyOptions.SectionName);
         AddValidatedOptions<RateLimitOptions, RateLimitOptionsValidator>(services, RateLimitOptions.SectionName);

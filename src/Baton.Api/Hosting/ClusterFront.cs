@@ -1,4 +1,6 @@
 using Baton.Core.Audit;
+using Baton.Core.Ledgers;
+using Baton.Core.Users;
 using Baton.Core.Storage;
 using Baton.Grains;
 using Baton.Silo;
@@ -34,6 +36,9 @@ internal static class ClusterFront
         else
         {
             builder.UseOrleansClient(client => client.AddBatonClusterClient(cluster));
+            // The silos decide with these; this front reads them too (lifetimes for cookies and answers).
+            services.AddOptions<SessionPolicy>().BindConfiguration(SessionPolicy.SectionName);
+            services.AddOptions<LockoutPolicy>().BindConfiguration(LockoutPolicy.SectionName);
         }
 
         return builder;

@@ -26,25 +26,6 @@ internal abstract class OptionsValidator<T> : IValidateOptions<T>
     protected abstract void Check(T options, Action<bool, string> require);
 }
 
-internal sealed class SessionPolicyValidator : OptionsValidator<SessionPolicy>
-{
-    protected override void Check(SessionPolicy o, Action<bool, string> require)
-    {
-        const string s = SessionPolicy.SectionName;
-        require(o.MaxSessionsPerUser >= 1, $"{s}:MaxSessionsPerUser must be at least 1 (was {o.MaxSessionsPerUser}).");
-        foreach (var (type, limit) in o.MaxSessionsPerDeviceType)
-        {
-            require(limit >= 1, $"{s}:MaxSessionsPerDeviceType:{type} must be at least 1 (was {limit}).");
-        }
-
-        require(o.RefreshIdleLifetime > TimeSpan.Zero, $"{s}:RefreshIdleLifetime must be positive.");
-        require(o.SessionAbsoluteLifetime > TimeSpan.Zero, $"{s}:SessionAbsoluteLifetime must be positive.");
-        require(o.RefreshReuseGrace >= TimeSpan.Zero && o.RefreshReuseGrace < o.RefreshIdleLifetime, $"{s}:RefreshReuseGrace must be zero or more and shorter than RefreshIdleLifetime.");
-        require(o.EndedSessionRetention >= TimeSpan.Zero, $"{s}:EndedSessionRetention must not be negative.");
-        require(o.MaxEndedSessionsKept >= 0, $"{s}:MaxEndedSessionsKept must not be negative.");
-    }
-}
-
 internal sealed class RetentionOptionsValidator : OptionsValidator<RetentionOptions>
 {
     protected override void Check(RetentionOptions o, Action<bool, string> require)
@@ -66,17 +47,6 @@ internal sealed class AccountOptionsValidator : OptionsValidator<AccountOptions>
         require(o.MinPasswordLength >= 1 && o.MinPasswordLength <= o.MaxPasswordLength, $"{s}:MinPasswordLength must be between 1 and MaxPasswordLength.");
         require(o.MaxPasswordLength <= 1024, $"{s}:MaxPasswordLength must be at most 1024.");
         require(o.MaxUsernameLength is >= 1 and <= 256, $"{s}:MaxUsernameLength must be between 1 and 256.");
-    }
-}
-
-internal sealed class LockoutPolicyValidator : OptionsValidator<LockoutPolicy>
-{
-    protected override void Check(LockoutPolicy o, Action<bool, string> require)
-    {
-        const string s = LockoutPolicy.SectionName;
-        require(o.MaxFailedLogins >= 1, $"{s}:MaxFailedLogins must be at least 1.");
-        require(o.LockoutDuration > TimeSpan.Zero, $"{s}:LockoutDuration must be positive.");
-        require(o.TrackedUnknownUsernames >= 1, $"{s}:TrackedUnknownUsernames must be at least 1 (unknown usernames must lock out like real ones).");
     }
 }
 
