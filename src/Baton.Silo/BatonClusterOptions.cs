@@ -117,7 +117,10 @@ public sealed class BatonClusterOptionsValidator : IValidateOptions<BatonCluster
         {
             try
             {
-                _ = ConfigurationOptions.Parse(options.Redis!);
+                if (ConfigurationOptions.Parse(options.Redis!).EndPoints.Count == 0)
+                {
+                    failures.Add($"{BatonClusterOptions.SectionName}:Redis names no Redis endpoint (host:port).");
+                }
             }
             catch (ArgumentException e)
             {
