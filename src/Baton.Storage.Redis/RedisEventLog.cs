@@ -9,9 +9,10 @@ namespace Baton.Storage.Redis;
 /// The grains' event log on Redis Streams (DESIGN.md §7): each user's audit entries in a stream of
 /// their own (<c>{prefix}:audit:{user}</c>, so reading one user's newest entries is one
 /// <c>XREVRANGE</c>), ended sessions also in one revocation stream (<c>{prefix}:revocations</c>) whose
-/// ids are the feed's cursors (<see cref="RedisStreamCursor"/>). One append is one Lua script: each
-/// event's id is claimed with <c>SET NX PX</c> in the same script as its <c>XADD</c>s, so a repeated
-/// delivery is dropped even when two deliveries race. Stream ids follow the events' time and never go
+/// ids are the feed's cursors (<see cref="RedisStreamCursor"/>). One append is one Lua script that
+/// compares each event's <see cref="LoggedEvent.Sequence"/> with its user's highest delivered one
+/// (one hash field per user) in the same script as its <c>XADD</c>s, so a repeated delivery is
+/// dropped even when two deliveries race, and what the log remembers for that grows with users, not events. Stream ids follow the events' time and never go
 /// back, so retention trims by age (<c>XTRIM MINID</c>) and a follower starts from a time by
 /// <c>XRANGE</c>. An append that adds revocations publishes a notice that
 /// <see cref="WaitForRevocationsAsync"/> wakes on. Redis outages surface as
@@ -26,7 +27,8 @@ public sealed partial class RedisEventLog : IEventLog, IAuditLog, IRevocationLog
     private readonly RedisKey _revocations;
     private readonly RedisKey _auditUsers;
     private readonly RedisChannel _notices;
-    private readonly RedisValue _window;
+    private readonly RedisKey _delivered;
+    private readonly int _auditPerUser;
     private readonly SemaphoreSlim _subscribing = new(1, 1);
     private TaskCompletionSource _signal = NewSignal();
     private bool _subscribed;
@@ -42,9 +44,9 @@ public sealed partial class RedisEventLog : IEventLog, IAuditLog, IRevocationLog
             throw new ArgumentException("RedisEventLogOptions.KeyPrefix must be a non-empty string without braces.", nameof(options));
         }
 
-        if (options.DeduplicationWindow <= TimeSpan.Zero)
+        if (options.AuditEntriesPerUser < 1)
         {
-            throw new ArgumentException("RedisEventLogOptions.DeduplicationWindow must be positive.", nameof(options));
+            throw new ArgumentException("RedisEventLogOptions.AuditEntriesPerUser must be at least 1.", nameof(options));
         }
 
         _connection = connection;
@@ -53,7 +55,8 @@ public sealed partial class RedisEventLog : IEventLog, IAuditLog, IRevocationLog
         _revocations = $"{_prefix}:revocations";
         _auditUsers = $"{_prefix}:audit-users";
         _notices = RedisChannel.Literal($"{_prefix}:revocations:appended");
-        _window = (long)options.DeduplicationWindow.TotalMilliseconds;
+        _delivered = $"{_prefix}:delivered";
+        _auditPerUser = options.AuditEntriesPerUser;
         _connection.ConnectionRestored += OnConnectionRestored;
     }
 
@@ -66,18 +69,24 @@ public sealed partial class RedisEventLog : IEventLog, IAuditLog, IRevocationLog
             return;
         }
 
-        var keys = new RedisKey[2 + (2 * events.Count)];
+        var keys = new RedisKey[3 + events.Count];
         keys[0] = _revocations;
         keys[1] = _auditUsers;
-        var values = new List<RedisValue>(3 + (events.Count * 24)) { _window, _notices.ToString(), events.Count };
+        keys[2] = _delivered;
+        var values = new List<RedisValue>(3 + (events.Count * 24)) { _notices.ToString(), events.Count, _auditPerUser };
         for (var i = 0; i < events.Count; i++)
         {
-            var (id, e) = events[i];
-            keys[2 + (2 * i)] = $"{_prefix}:seen:{id}";
-            keys[3 + (2 * i)] = AuditKey(e.UserId);
+            var (id, sequence, e) = events[i];
+            if (sequence <= 0)
+            {
+                throw new ArgumentException($"Event {id} has no sequence: the Redis log drops repeats by each user's highest sequence.", nameof(events));
+            }
+
+            keys[3 + i] = AuditKey(e.UserId);
             var at = Math.Max(0, e.At.ToUnixTimeMilliseconds());
             values.Add(at);
             values.Add(e.UserId);
+            values.Add(sequence);
             AddFields(values, AuditFields(id, e, at));
             AddFields(values, e is { Kind: LedgerEventKind.SessionEnded, Reason: { } reason }
                 ? [("event", id), ("user", e.UserId), ("session", e.SessionId), ("reason", reason.ToString()), ("at", at)]

@@ -11,9 +11,10 @@ public sealed class RedisEventLogOptions
     public string KeyPrefix { get; set; } = "baton";
 
     /// <summary>
-    /// How long an appended event's id is remembered, so that a repeated delivery is dropped. At least
-    /// the longest retention of the streams (the audit log's, default 90 days): by the time an id is
-    /// forgotten, its entry has been trimmed too, so the log never holds one event twice. Default 90 days.
+    /// The most audit entries kept per user (<c>XADD MAXLEN ~</c>, so a few more may stay), besides
+    /// the retention by age: a user who refreshes every few minutes for the 90 days of audit retention
+    /// would otherwise keep tens of thousands of rotations in Redis's memory. The newest are kept,
+    /// which is what <c>GET /v1/me/audit</c> and the admin's view read. Default 1000.
     /// </summary>
-    public TimeSpan DeduplicationWindow { get; set; } = TimeSpan.FromDays(90);
+    public int AuditEntriesPerUser { get; set; } = 1000;
 }

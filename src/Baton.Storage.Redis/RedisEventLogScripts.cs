@@ -36,29 +36,33 @@ internal static class RedisEventLogScripts
         """;
 
     /// <summary>
-    /// Appends a batch of events in order. KEYS: revocation stream, audit user index, then per event
-    /// its id key and its user's audit stream. ARGV: id expiry (ms), notice channel, event count, then
-    /// per event: time (ms), user id, audit field count and pairs, revocation field count and pairs.
-    /// An event whose id key exists is skipped whole (SET NX); a new id key expires with the
-    /// deduplication window. Returns the number appended and the newest revocation id ('' for none),
+    /// Appends a batch of events in order. KEYS: revocation stream, audit user index, the hash of
+    /// each user's highest delivered sequence, then per event its user's audit stream. ARGV: notice
+    /// channel, event count, most audit entries kept per user, then per event: time (ms), user id,
+    /// sequence, audit field count and pairs, revocation field count and pairs. An event whose
+    /// sequence is at or below its user's delivered one is a repeat and is skipped whole (the outbox
+    /// delivers each user's events in sequence order, so one number per user is the whole memory of
+    /// what was delivered). Returns the number appended and the newest revocation id ('' for none),
     /// which is also published on the channel.
     /// </summary>
     public const string Append = NextId + """
 
-        local window, channel, count = ARGV[1], ARGV[2], tonumber(ARGV[3])
+        local channel, count, perUser = ARGV[1], tonumber(ARGV[2]), ARGV[3]
         local a = 4
         local appended, newest = 0, ''
         for i = 1, count do
-          local seen, audit = KEYS[1 + 2 * i], KEYS[2 + 2 * i]
-          local at, user = tonumber(ARGV[a]), ARGV[a + 1]
+          local audit = KEYS[3 + i]
+          local at, user, sequence = tonumber(ARGV[a]), ARGV[a + 1], tonumber(ARGV[a + 2])
           local auditFields = {}
-          for j = 1, 2 * tonumber(ARGV[a + 2]) do auditFields[j] = ARGV[a + 2 + j] end
-          a = a + 3 + #auditFields
+          for j = 1, 2 * tonumber(ARGV[a + 3]) do auditFields[j] = ARGV[a + 3 + j] end
+          a = a + 4 + #auditFields
           local revocationFields = {}
           for j = 1, 2 * tonumber(ARGV[a]) do revocationFields[j] = ARGV[a + j] end
           a = a + 1 + #revocationFields
-          if redis.call('SET', seen, '1', 'NX', 'PX', window) then
-            local id = redis.call('XADD', audit, nextId(audit, at), unpack(auditFields))
+          local delivered = tonumber(redis.call('HGET', KEYS[3], user) or '0')
+          if sequence > delivered then
+            redis.call('HSET', KEYS[3], user, sequence)
+            local id = redis.call('XADD', audit, 'MAXLEN', '~', perUser, nextId(audit, at), unpack(auditFields))
             redis.call('ZADD', KEYS[2], 'NX', (splitId(id)), user)
             appended = appended + 1
             if #revocationFields > 0 then

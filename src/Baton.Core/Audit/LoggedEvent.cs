@@ -6,6 +6,26 @@ namespace Baton.Core.Audit;
 /// the log and its consumers drop the repeats.
 /// </summary>
 /// <param name="Id">Unique and deterministic per event: the same event delivered twice carries the same id.</param>
+/// <param name="Sequence">
+/// The event's place in its user's history (<see cref="SequenceOf"/>): it grows with every change the
+/// user's grain commits. The outbox delivers a user's events in this order, and an event is only
+/// ever delivered again after everything before it, so a log may drop every event of a user at or
+/// below the highest sequence it holds for them (one number per user, instead of every id for as
+/// long as a repeat may come). 0 for events stored before sequences existed.
+/// </param>
 /// <param name="Entry">The audit entry; an ended session (<see cref="AuditEntry.Reason"/> set on a
 /// <see cref="Ledgers.LedgerEventKind.SessionEnded"/> entry) also goes to the revocation feed.</param>
-public sealed record LoggedEvent(string Id, AuditEntry Entry);
+public sealed record LoggedEvent(string Id, long Sequence, AuditEntry Entry)
+{
+    /// <summary>Events one change may hold: more than a ledger can end at once.</summary>
+    public const int MaxEventsPerChange = 1 << 16;
+
+    /// <summary>The sequence of the <paramref name="index"/>-th event of the change that made ledger version <paramref name="version"/>.</summary>
+    public static long SequenceOf(long version, int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(version);
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, MaxEventsPerChange);
+        return (version * MaxEventsPerChange) + index;
+    }
+}

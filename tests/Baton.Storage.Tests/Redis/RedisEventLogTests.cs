@@ -129,6 +129,63 @@ public sealed class RedisEventLogTests : IAsyncLifetime
         Assert.Equal(["s1", "s2"], (await log.ReadRevocationsAsync(0, 10, CancellationToken.None)).Select(r => r.SessionId));
     }
 
+    [RedisFact]
+    public async Task Append_ManyEventsOfOneUser_RemembersOneSequencePerUser_NotAKeyPerEvent()
+    {
+        var log = await LogAsync();
+
+        for (var batch = 0; batch < 10; batch++)
+        {
+            await log.AppendAsync([.. Enumerable.Range(1 + (batch * 50), 50).Select(i => Event($"e{i}", LedgerEventKind.TokenRotated, "s1"))], CancellationToken.None);
+        }
+
+        var server = (await RedisTestConnection.SharedAsync()).GetServers()[0];
+        var keys = server.Keys(pattern: $"{{{_prefix}}}:*").Select(k => (string)k!).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal([$"{{{_prefix}}}:audit-users", $"{{{_prefix}}}:audit:alice", $"{{{_prefix}}}:delivered"], keys);
+        Assert.Equal(500, (long)await (await StreamsAsync()).HashGetAsync($"{{{_prefix}}}:delivered", "alice"));
+    }
+
+    [RedisFact]
+    public async Task Append_RepeatOfAnEarlierEvent_AfterLaterOnes_IsSkipped()
+    {
+        var log = await LogAsync();
+        await log.AppendAsync([Event("e1", LedgerEventKind.SessionStarted, "s1"), Event("e2", LedgerEventKind.TokenRotated, "s1"), Ended("e3", "s1", Now)], CancellationToken.None);
+
+        // A stale activation's outbox still held e2 and e3: everything up to e3 is known.
+        await log.AppendAsync([Event("e2", LedgerEventKind.TokenRotated, "s1"), Ended("e3", "s1", Now)], CancellationToken.None);
+        await log.AppendAsync([Ended("e3", "s1", Now), Event("e4", LedgerEventKind.SessionStarted, "s2")], CancellationToken.None);
+
+        Assert.Equal(["s2", "s1", "s1", "s1"], (await log.ReadAsync("alice", 10, CancellationToken.None)).Select(e => e.SessionId));
+        Assert.Single(await log.ReadRevocationsAsync(0, 10, CancellationToken.None));
+    }
+
+    [RedisFact]
+    public async Task Append_MoreAuditEntriesThanTheCapPerUser_KeepsTheNewestAndTrimsTheOldest()
+    {
+        _usedSharedServer = true;
+        var log = new RedisEventLog(await RedisTestConnection.SharedAsync(), new RedisEventLogOptions { KeyPrefix = _prefix, AuditEntriesPerUser = 10 });
+        _disposables.Add(log);
+
+        for (var i = 1; i <= 300; i++)
+        {
+            await log.AppendAsync([Event($"e{i}", LedgerEventKind.TokenRotated, $"s{i}")], CancellationToken.None);
+        }
+
+        // MAXLEN ~ trims whole stream nodes (100 entries each by default): at most one node beyond the cap stays.
+        var length = await (await StreamsAsync()).StreamLengthAsync($"{{{_prefix}}}:audit:alice");
+        Assert.InRange(length, 10, 110);
+        Assert.Equal("s300", (await log.ReadAsync("alice", 1, CancellationToken.None))[0].SessionId);
+    }
+
+    [RedisFact]
+    public async Task Append_EventWithoutSequence_IsRefused()
+    {
+        var log = await LogAsync();
+        var unsequenced = Event("e1", LedgerEventKind.SessionStarted, "s1") with { Sequence = 0 };
+
+        await Assert.ThrowsAsync<ArgumentException>(() => log.AppendAsync([unsequenced], CancellationToken.None));
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
@@ -162,8 +219,10 @@ public sealed class RedisEventLogTests : IAsyncLifetime
     private static async Task<IDatabase> StreamsAsync() => (await RedisTestConnection.SharedAsync()).GetDatabase();
 
     private static LoggedEvent Ended(string id, string sessionId, DateTimeOffset at) =>
-        new(id, new AuditEntry("alice", LedgerEventKind.SessionEnded, sessionId, 1, EndReason.Logout, null, null, "node-a", at));
+        new(id, SequenceOf(id), new AuditEntry("alice", LedgerEventKind.SessionEnded, sessionId, 1, EndReason.Logout, null, null, "node-a", at));
 
     private static LoggedEvent Event(string id, LedgerEventKind kind, string sessionId, EndReason? reason = null) =>
-        new(id, new AuditEntry("alice", kind, sessionId, 1, reason, "203.0.113.7", "Firefox/140", "node-a", Now));
+        new(id, SequenceOf(id), new AuditEntry("alice", kind, sessionId, 1, reason, "203.0.113.7", "Firefox/140", "node-a", Now));
+
+    private static long SequenceOf(string id) => long.Parse(id.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture);
 }
