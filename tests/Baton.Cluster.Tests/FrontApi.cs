@@ -11,29 +11,29 @@ internal static class FrontApi
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     /// <summary>A trusted backend starts a session for <paramref name="userId"/> (<c>POST /v1/sessions</c>, API key).</summary>
-    public static Task<Reply> IssueAsync(ClusterNode front, string userId, string deviceType = "web") =>
+    public static Task<Reply> IssueAsync(BatonNode front, string userId, string deviceType = "web") =>
         SendAsync(front, HttpMethod.Post, "/v1/sessions", JsonContent.Create(new { user_id = userId, device = new { type = deviceType } }), apiKey: true);
 
     /// <summary><c>POST /v1/auth/refresh</c>.</summary>
-    public static Task<Reply> RefreshAsync(ClusterNode front, string refreshToken) =>
+    public static Task<Reply> RefreshAsync(BatonNode front, string refreshToken) =>
         SendAsync(front, HttpMethod.Post, "/v1/auth/refresh", JsonContent.Create(new { refresh_token = refreshToken }));
 
     /// <summary><c>GET /v1/me</c> with the access token: 200 while the front accepts it.</summary>
-    public static Task<Reply> MeAsync(ClusterNode front, string accessToken) =>
+    public static Task<Reply> MeAsync(BatonNode front, string accessToken) =>
         SendAsync(front, HttpMethod.Get, "/v1/me", null, bearer: accessToken);
 
     /// <summary><c>POST /v1/admin/users/{id}/kick</c> (API key with <c>sessions:admin</c>).</summary>
-    public static Task<Reply> KickAsync(ClusterNode front, string userId) =>
+    public static Task<Reply> KickAsync(BatonNode front, string userId) =>
         SendAsync(front, HttpMethod.Post, $"/v1/admin/users/{Uri.EscapeDataString(userId)}/kick", null, apiKey: true);
 
     /// <summary>A session start that must succeed (seeding); throws with the answer otherwise.</summary>
-    public static async Task<Tokens> SeedAsync(ClusterNode front, string userId, string deviceType = "web")
+    public static async Task<Tokens> SeedAsync(BatonNode front, string userId, string deviceType = "web")
     {
         var reply = await IssueAsync(front, userId, deviceType);
         return reply.Tokens ?? throw new InvalidOperationException($"Seeding {userId} on {front.Name} failed: {reply}{Environment.NewLine}{front.OutputTail()}");
     }
 
-    private static async Task<Reply> SendAsync(ClusterNode front, HttpMethod method, string path, HttpContent? content, bool apiKey = false, string? bearer = null)
+    private static async Task<Reply> SendAsync(BatonNode front, HttpMethod method, string path, HttpContent? content, bool apiKey = false, string? bearer = null)
     {
         using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = content };
         if (apiKey)

@@ -27,7 +27,7 @@ public sealed class LocalCluster : IAsyncDisposable
     private readonly string _directory;
     private bool _disposed;
 
-    private LocalCluster(LocalClusterOptions options, RedisServer redis, bool ownsRedis, string directory, IReadOnlyList<ClusterNode> silos, IReadOnlyList<ClusterNode> fronts)
+    private LocalCluster(LocalClusterOptions options, RedisServer redis, bool ownsRedis, string directory, IReadOnlyList<BatonNode> silos, IReadOnlyList<BatonNode> fronts)
     {
         Options = options;
         Redis = redis;
@@ -42,11 +42,11 @@ public sealed class LocalCluster : IAsyncDisposable
     /// <summary>The cluster's Redis: membership, grain state, the event log.</summary>
     public RedisServer Redis { get; }
 
-    public IReadOnlyList<ClusterNode> Silos { get; }
+    public IReadOnlyList<BatonNode> Silos { get; }
 
-    public IReadOnlyList<ClusterNode> Fronts { get; }
+    public IReadOnlyList<BatonNode> Fronts { get; }
 
-    public IEnumerable<ClusterNode> Nodes => Silos.Concat(Fronts);
+    public IEnumerable<BatonNode> Nodes => Silos.Concat(Fronts);
 
     /// <summary>The lowercase hex SHA-256 of <see cref="ApiKey"/>, as <c>Baton:ApiKeys:Keys:n:Sha256</c> wants it.</summary>
     public static string ApiKeySha256 => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ApiKey)));
@@ -72,7 +72,7 @@ public sealed class LocalCluster : IAsyncDisposable
         var silos = Enumerable.Range(0, options.Silos).Select(i =>
         {
             var (http, silo, gateway) = (ports[3 * i], ports[(3 * i) + 1], ports[(3 * i) + 2]);
-            return Node($"{options.Name}/silo-{i + 1}", NodeRole.Silo, Path.Combine(bin, ClusterBinaries.SiloDll), directory, http, silo, gateway, common, new Dictionary<string, string>
+            return Node($"{options.Name}/silo-{i + 1}", NodeRole.Silo, Path.Combine(bin, ClusterBinaries.SiloDll), directory, options.LogDirectory, http, silo, gateway, common, new Dictionary<string, string>
             {
                 ["Urls"] = Url(http),
                 ["Baton:Silo:Address"] = "127.0.0.1",
@@ -83,7 +83,7 @@ public sealed class LocalCluster : IAsyncDisposable
         var fronts = Enumerable.Range(0, options.Fronts).Select(i =>
         {
             var http = ports[(3 * options.Silos) + i];
-            return Node($"{options.Name}/front-{i + 1}", NodeRole.Front, Path.Combine(bin, ClusterBinaries.ApiDll), directory, http, null, null, common, new Dictionary<string, string>
+            return Node($"{options.Name}/front-{i + 1}", NodeRole.Front, Path.Combine(bin, ClusterBinaries.ApiDll), directory, options.LogDirectory, http, null, null, common, new Dictionary<string, string>
             {
                 ["Urls"] = Url(http),
                 ["Baton:Tokens:Issuer"] = Issuer,
@@ -116,7 +116,7 @@ public sealed class LocalCluster : IAsyncDisposable
     }
 
     /// <summary>A client for <paramref name="front"/>'s API with <see cref="ApiKey"/> already in <c>X-Api-Key</c>; the caller disposes it.</summary>
-    public static HttpClient AdminClient(ClusterNode front)
+    public static HttpClient AdminClient(BatonNode front)
     {
         ArgumentNullException.ThrowIfNull(front);
         var client = new HttpClient { BaseAddress = front.Address, Timeout = TimeSpan.FromSeconds(15) };
@@ -125,7 +125,7 @@ public sealed class LocalCluster : IAsyncDisposable
     }
 
     /// <summary>The silo whose silo port is <paramref name="siloPort"/> (the middle part of an Orleans silo address, <c>S127.0.0.1:port:epoch</c>).</summary>
-    public ClusterNode SiloOnPort(int siloPort) =>
+    public BatonNode SiloOnPort(int siloPort) =>
         Silos.FirstOrDefault(s => s.SiloPort == siloPort) ?? throw new InvalidOperationException($"No silo of {Options.Name} has silo port {siloPort}.");
 
     /// <summary>Waits until every running node of the cluster is ready again.</summary>
@@ -169,8 +169,8 @@ public sealed class LocalCluster : IAsyncDisposable
         }
     }
 
-    private static ClusterNode Node(
-        string name, NodeRole role, string dll, string directory, int http, int? silo, int? gateway, params IReadOnlyDictionary<string, string>[] settings)
+    private static BatonNode Node(
+        string name, NodeRole role, string dll, string directory, string? logDirectory, int http, int? silo, int? gateway, params IReadOnlyDictionary<string, string>[] settings)
     {
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var layer in settings)
@@ -181,7 +181,7 @@ public sealed class LocalCluster : IAsyncDisposable
             }
         }
 
-        return new ClusterNode(name, role, dll, directory, http, silo, gateway, environment);
+        return new BatonNode(name, role, dll, directory, http, silo, gateway, environment, logDirectory);
     }
 
     private static string Url(int port) => $"http://127.0.0.1:{Invariant(port)}";

@@ -36,6 +36,12 @@ public sealed record LocalClusterOptions
     /// <summary>Where <c>Baton.Silo.dll</c> and <c>Baton.Api.dll</c> are; default: found by <see cref="ClusterBinaries"/>.</summary>
     public string? BinDirectory { get; init; }
 
+    /// <summary>
+    /// A directory where each node's whole output is also written (<c>{name}-silo-1.log</c>), kept after
+    /// the cluster is gone. Default: the directory <c>BATON_CLUSTER_LOGS</c> names, else none.
+    /// </summary>
+    public string? LogDirectory { get; init; } = Environment.GetEnvironmentVariable("BATON_CLUSTER_LOGS") is { Length: > 0 } logs ? logs : null;
+
     /// <summary>How long each node may take to become ready. Default 60 s (a cold start on a busy 2-core machine).</summary>
     public TimeSpan ReadyPatience { get; init; } = TimeSpan.FromSeconds(60);
 }

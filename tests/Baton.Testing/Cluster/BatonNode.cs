@@ -10,7 +10,7 @@ namespace Baton.Testing.Cluster;
 /// restarted silo rejoins where it was and a front's clients need no new address. Failures are
 /// exceptions that carry the end of the node's output; nothing here depends on a test framework.
 /// </summary>
-public sealed class ClusterNode : IAsyncDisposable
+public sealed class BatonNode : IAsyncDisposable
 {
     private const int OutputLinesKept = 2000;
     private readonly string _dll;
@@ -19,10 +19,17 @@ public sealed class ClusterNode : IAsyncDisposable
     private readonly Queue<string> _output = new();
     private readonly Lock _gate = new();
     private Process? _process;
+    private StreamWriter? _log;
     private bool _disposed;
 
-    internal ClusterNode(string name, NodeRole role, string dll, string workingDirectory, int httpPort, int? siloPort, int? gatewayPort, IReadOnlyDictionary<string, string> environment)
+    internal BatonNode(string name, NodeRole role, string dll, string workingDirectory, int httpPort, int? siloPort, int? gatewayPort, IReadOnlyDictionary<string, string> environment, string? logDirectory)
     {
+        if (logDirectory is not null)
+        {
+            Directory.CreateDirectory(logDirectory);
+            _log = new StreamWriter(Path.Combine(logDirectory, name.Replace('/', '-') + ".log"), append: true) { AutoFlush = true };
+        }
+
         Name = name;
         Role = role;
         _dll = dll;
@@ -273,6 +280,11 @@ public sealed class ClusterNode : IAsyncDisposable
         }
 
         Http.Dispose();
+        lock (_output)
+        {
+            _log?.Dispose();
+            _log = null;
+        }
     }
 
     /// <summary>For a test host that ends without disposing: no node outlives it.</summary>
@@ -304,6 +316,7 @@ public sealed class ClusterNode : IAsyncDisposable
 
         lock (_output)
         {
+            _log?.WriteLine(line);
             _output.Enqueue(line);
             while (_output.Count > OutputLinesKept)
             {
