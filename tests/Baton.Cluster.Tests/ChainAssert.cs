@@ -16,7 +16,11 @@ internal static class ChainAssert
         var serving = (fronts ?? cluster.Fronts).ToArray();
         foreach (var chain in storm.Chains)
         {
-            Assert.True(chain.Refusal is null, $"{chain.User}'s valid refresh token was refused: {chain.Refusal}{Environment.NewLine}{cluster.OutputTails()}");
+            if (storm.Chains.Where(c => c.Refusal is not null).ToArray() is [var firstRefused, ..] refused)
+            {
+                Assert.Fail($"{refused.Length} clients' valid refresh tokens were refused: {firstRefused.Refusal}{Environment.NewLine}{string.Join(Environment.NewLine, refused.Select(c => $"{c.User}, {c.Generations.Count} generations acknowledged, its last answers (ms since the storm started):{Environment.NewLine}{storm.Timeline(c.User, 6)}"))}{Environment.NewLine}{cluster.OutputTails()}");
+            }
+
             var stored = (await StoredLedger.ReadExistingAsync(redis, chain.User)).Session(chain.SessionId);
             Assert.True(stored.EndedAt is null, $"{chain.User}'s session ended ({stored.EndReason}).");
             // A rotation whose answer was lost (the client's last answer was a 503 or none) is in the

@@ -43,6 +43,11 @@ internal sealed class RefreshStorm
     public string Describe(TimeSpan since = default, TimeSpan? until = null) =>
         string.Join(", ", Classes(since, until).OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} x{c.Value}"));
 
+    /// <summary>One user's last <paramref name="count"/> answers, one line each.</summary>
+    public string Timeline(string user, int count) =>
+        string.Join(Environment.NewLine, Observations.Where(o => o.User == user).TakeLast(count)
+            .Select(o => $"  {o.AskedAt.TotalMilliseconds,8:0} ms -> {o.AnsweredAt.TotalMilliseconds,8:0} ms {o.Front}: {o.Reply.Class}"));
+
     /// <summary>One user's answers asked in [<paramref name="since"/>, <paramref name="until"/>), one line each, for a figure or a failure message.</summary>
     public string Timeline(string user, TimeSpan since, TimeSpan until) =>
         string.Join(Environment.NewLine, Observations.Where(o => o.User == user && o.AskedAt >= since && o.AskedAt < until)

@@ -132,7 +132,7 @@ public sealed class BatonNode : IAsyncDisposable
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
             _process = process;
-            Append($"=== {Name} started, pid {process.Id}");
+            Append($"=== {Now} {Name} started, pid {process.Id}");
         }
 
         await WaitUntilReadyAsync(readyPatience, cancellationToken);
@@ -196,7 +196,7 @@ public sealed class BatonNode : IAsyncDisposable
             return;
         }
 
-        Append($"=== {Name} killed (SIGKILL), pid {process.Id}");
+        Append($"=== {Now} {Name} killed (SIGKILL), pid {process.Id}");
         try
         {
             process.Kill(entireProcessTree: true);
@@ -223,7 +223,7 @@ public sealed class BatonNode : IAsyncDisposable
         }
 
         var limit = patience ?? TimeSpan.FromSeconds(40);
-        Append($"=== {Name} stopping (SIGTERM), pid {process.Id}");
+        Append($"=== {Now} {Name} stopping (SIGTERM), pid {process.Id}");
         var stopping = Stopwatch.StartNew();
         using (var term = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
         {
@@ -241,7 +241,7 @@ public sealed class BatonNode : IAsyncDisposable
             throw new TimeoutException($"{Name} did not stop within {limit.TotalSeconds:0} s of SIGTERM; killed.{Environment.NewLine}{OutputTail()}");
         }
 
-        Append($"=== {Name} stopped after {stopping.Elapsed.TotalMilliseconds:0} ms, exit code {process.ExitCode}");
+        Append($"=== {Now} {Name} stopped after {stopping.Elapsed.TotalMilliseconds:0} ms, exit code {process.ExitCode}");
         return stopping.Elapsed;
     }
 
@@ -298,6 +298,8 @@ public sealed class BatonNode : IAsyncDisposable
         {
         }
     }
+
+    private static string Now => DateTime.UtcNow.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture);
 
     private Process? Running()
     {
