@@ -3,7 +3,7 @@ namespace Baton.Client;
 /// <summary>
 /// Thrown by a request through a Baton client when its session has ended: the access token
 /// expired or was refused, and Baton refused the refresh. The tokens are cleared from the store,
-/// so later requests go out without a token; the user has to sign in again.
+/// and later requests throw the same until new tokens are set: the user has to sign in again.
 /// </summary>
 public sealed class BatonSessionEndedException : Exception
 {

@@ -27,6 +27,10 @@ public sealed class BatonTokenManager
     private readonly Lock _sync = new();
     private Task<RefreshOutcome>? _refresh;
 
+    // The last refused session, so a request refused with its token after the refusal (its 401
+    // arrived late) throws the same end instead of going back to the app as a bare 401.
+    private volatile EndedSession? _ended;
+
     /// <summary>A manager of the tokens in <paramref name="store"/>.</summary>
     /// <param name="store">Where the tokens are kept.</param>
     /// <param name="options">How to refresh.</param>
@@ -58,11 +62,18 @@ public sealed class BatonTokenManager
 
     /// <summary>
     /// The tokens to send a request with, refreshed first when the access token is about to
-    /// expire; <see langword="null"/> when not signed in.
+    /// expire; <see langword="null"/> when not signed in. Throws <see cref="BatonSessionEndedException"/>
+    /// while the store is empty after Baton refused the session.
     /// </summary>
     internal async Task<BatonTokens?> GetForRequestAsync(InnerSender send, CancellationToken cancellationToken)
     {
         var tokens = await Store.GetAsync(cancellationToken);
+        if (tokens is null && _ended is { } ended)
+        {
+            // Until the app signs in again, every request hears why the session ended.
+            throw new BatonSessionEndedException(ended.Ended);
+        }
+
         if (tokens is null || _options.RefreshBeforeExpiry <= TimeSpan.Zero || JwtTimes.Read(tokens.AccessToken) is not { } times)
         {
             return tokens;
@@ -84,7 +95,7 @@ public sealed class BatonTokenManager
         try
         {
             var outcome = await RefreshAsync(tokens, send, cancellationToken);
-            return outcome.Ended is { } ended ? throw new BatonSessionEndedException(ended) : outcome.Tokens;
+            return outcome.Ended is { } refused ? throw new BatonSessionEndedException(refused) : outcome.Tokens;
         }
         catch (HttpRequestException e) when (now < times.ExpiresAt)
         {
@@ -121,6 +132,11 @@ public sealed class BatonTokenManager
         await Task.Yield();
         // A real timer, not the injected clock: the clock only says when tokens expire.
         using var timeout = new CancellationTokenSource(_options.RefreshTimeout);
+        if (_ended is { } ended && string.Equals(ended.AccessToken, seen.AccessToken, StringComparison.Ordinal))
+        {
+            return RefreshOutcome.SessionEnded(ended.Ended);
+        }
+
         var current = await Store.GetAsync(timeout.Token);
         if (current is null)
         {
@@ -162,13 +178,14 @@ public sealed class BatonTokenManager
         }
 
         var problem = await BatonProblem.ReadAsync(response, timeout.Token);
-        var ended = new BatonSessionEnded(Name, problem?.Code ?? BatonErrorCodes.InvalidToken, problem?.Reason, problem?.Detail);
-        await EndAsync(current, ended, timeout.Token);
-        return RefreshOutcome.SessionEnded(ended);
+        var refusal = new BatonSessionEnded(Name, problem?.Code ?? BatonErrorCodes.InvalidToken, problem?.Reason, problem?.Detail);
+        await EndAsync(current, refusal, timeout.Token);
+        return RefreshOutcome.SessionEnded(refusal);
     }
 
     private async Task EndAsync(BatonTokens refused, BatonSessionEnded ended, CancellationToken cancellationToken)
     {
+        _ended = new EndedSession(refused.AccessToken, ended);
         if (await Store.GetAsync(cancellationToken) is { } stored && string.Equals(stored.RefreshToken, refused.RefreshToken, StringComparison.Ordinal))
         {
             await Store.ClearAsync(cancellationToken);
@@ -197,6 +214,8 @@ public sealed class BatonTokenManager
             ?? throw new InvalidOperationException($"BatonClientOptions '{Name}': set BaseAddress, or send requests with absolute URIs.");
         return new Uri(baseAddress.GetLeftPart(UriPartial.Path).TrimEnd('/') + _options.RefreshPath);
     }
+
+    private sealed record EndedSession(string AccessToken, BatonSessionEnded Ended);
 
     private sealed record RefreshBody(string RefreshToken);
 

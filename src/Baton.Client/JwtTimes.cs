@@ -21,8 +21,9 @@ internal readonly record struct JwtTimes(DateTimeOffset? IssuedAt, DateTimeOffse
         }
 
         var payload = token.AsSpan(first + 1, second - first - 1);
+        // TryDecodeFromChars throws on a character outside the alphabet, so check first.
         var bytes = new byte[Base64Url.GetMaxDecodedLength(payload.Length)];
-        if (!Base64Url.TryDecodeFromChars(payload, bytes, out var written))
+        if (!Base64Url.IsValid(payload) || !Base64Url.TryDecodeFromChars(payload, bytes, out var written))
         {
             return null;
         }
@@ -32,13 +33,14 @@ internal readonly record struct JwtTimes(DateTimeOffset? IssuedAt, DateTimeOffse
             using var json = JsonDocument.Parse(bytes.AsMemory(0, written));
             if (json.RootElement.ValueKind != JsonValueKind.Object
                 || !json.RootElement.TryGetProperty("exp", out var exp)
+                || exp.ValueKind != JsonValueKind.Number
                 || !exp.TryGetInt64(out var expSeconds)
                 || expSeconds is < 0 or > 253402300799)
             {
                 return null;
             }
 
-            DateTimeOffset? issuedAt = json.RootElement.TryGetProperty("iat", out var iat) && iat.TryGetInt64(out var iatSeconds) && iatSeconds is >= 0 and <= 253402300799
+            DateTimeOffset? issuedAt = json.RootElement.TryGetProperty("iat", out var iat) && iat.ValueKind == JsonValueKind.Number && iat.TryGetInt64(out var iatSeconds) && iatSeconds is >= 0 and <= 253402300799
                 ? DateTimeOffset.FromUnixTimeSeconds(iatSeconds)
                 : null;
             return new JwtTimes(issuedAt, DateTimeOffset.FromUnixTimeSeconds(expSeconds));
