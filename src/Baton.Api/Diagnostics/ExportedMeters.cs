@@ -11,11 +11,15 @@ internal static class ExportedMeters
     /// <summary>Orleans' own instruments (grain calls, messaging, membership) once Baton runs on a silo.</summary>
     public const string Orleans = "Microsoft.Orleans";
 
+    /// <summary>.NET's own: process CPU time and memory, GC and thread pool.</summary>
+    public const string Runtime = "System.Runtime";
+
     public static IReadOnlyList<string> Names { get; } =
     [
         ServerMetrics.MeterName,
         SessionMetrics.MeterName,
         AspNetCoreHosting,
         Orleans,
+        Runtime,
     ];
 }

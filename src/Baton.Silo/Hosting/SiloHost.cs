@@ -23,8 +23,12 @@ public static class SiloHost
     /// <summary>Where the silo serves <c>/health</c> and <c>/metrics</c> unless <c>Urls</c> says otherwise: loopback only.</summary>
     public const string DefaultUrls = "http://127.0.0.1:9090";
 
-    /// <summary>The meters <c>/metrics</c> exports: Orleans' own (grain calls, messaging, membership) and the grains'.</summary>
-    public static IReadOnlyList<string> ExportedMeters { get; } = ["Microsoft.Orleans", SessionMetrics.MeterName];
+    /// <summary>
+    /// The meters <c>/metrics</c> exports: Orleans' own (grain calls, messaging, membership), the
+    /// grains', and .NET's (<c>System.Runtime</c>: CPU time, working set, GC heap; what a silo's
+    /// memory per active user is read from).
+    /// </summary>
+    public static IReadOnlyList<string> ExportedMeters { get; } = ["Microsoft.Orleans", SessionMetrics.MeterName, "System.Runtime"];
 
     /// <summary>
     /// Configures this process as a cluster silo from <c>Baton:Cluster</c> (which must name a Redis)
