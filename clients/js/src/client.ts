@@ -96,6 +96,7 @@ export class BatonClient extends EventTarget {
   private sessionIdValue: string | null = null;
   private generation = 0;
   private ended: SessionEnd | null = null;
+  private peersSeen = false;
   private inflight: Promise<boolean> | null = null;
   private timer: unknown = null;
   private readonly tokenWaiters = new Set<() => void>();
@@ -194,13 +195,15 @@ export class BatonClient extends EventTarget {
     }
 
     const since = this.generation;
-    const startedAt = this.clock.now();
     this.inflight = this.lock.run(async (contended) => {
       if (this.generation !== since && this.hasFreshToken()) {
         return true;
       }
 
-      if (contended && this.bus?.carriesTokens && (await this.waitForPeerToken(startedAt))) {
+      // A tab that waited for the lock, or that has company, asks for a token newer than its own
+      // before rotating: the holder's token may still be on its way (or sat in a queue while this
+      // tab was frozen), and a second rotation, though no reuse, is one too many.
+      if ((contended || this.peersSeen) && this.bus?.carriesTokens && (await this.waitForPeerToken(this.obtainedAt + 1))) {
         return true;
       }
 
@@ -476,6 +479,7 @@ export class BatonClient extends EventTarget {
       return;
     }
 
+    this.peersSeen = true;
     switch (message.type) {
       case 'token':
         if (message.obtainedAt > this.obtainedAt && message.expiresAt > this.clock.now()) {

@@ -28,6 +28,17 @@ function browser(options: { locks?: boolean; channel?: boolean; storage?: boolea
   return { clock, baton, tab, storage };
 }
 
+/** Moves the clock in small steps until `work` settles (the client waits on timers for other tabs). */
+async function drive<T>(clock: FakeClock, work: Promise<T>): Promise<T> {
+  let done = false;
+  const watched = work.finally(() => { done = true; });
+  for (let i = 0; i < 200 && !done; i++) {
+    await clock.advance(50);
+  }
+
+  return watched;
+}
+
 function endsOf(client: BatonClient): SessionEnd[] {
   const ends: SessionEnd[] = [];
   client.addEventListener('session-ended', (e) => ends.push((e as CustomEvent<SessionEnd>).detail));
@@ -205,7 +216,7 @@ describe('BatonClient across tabs', () => {
     assert.ok(tabs.every((t) => t.signedIn), 'the other tabs took the token');
     await clock.advance(901_000);
 
-    const responses = await Promise.all(tabs.flatMap((t) => [t.fetch('/v1/me'), t.fetch('/v1/me'), t.fetch('/v1/me')]));
+    const responses = await drive(clock, Promise.all(tabs.flatMap((t) => [t.fetch('/v1/me'), t.fetch('/v1/me'), t.fetch('/v1/me')])));
 
     assert.deepEqual(responses.map((r) => r.status), Array(9).fill(200));
     assert.equal(baton.refreshCalls, 1);
@@ -220,12 +231,9 @@ describe('BatonClient across tabs', () => {
     await settle();
     await clock.advance(901_000);
 
-    const both = Promise.all([a.fetch('/v1/me'), b.fetch('/v1/me')]);
-    for (let i = 0; i < 20; i++) {
-      await clock.advance(50);
-    }
+    const both = await drive(clock, Promise.all([a.fetch('/v1/me'), b.fetch('/v1/me')]));
 
-    assert.deepEqual((await both).map((r) => r.status), [200, 200]);
+    assert.deepEqual(both.map((r) => r.status), [200, 200]);
     assert.equal(baton.refreshCalls, 1);
   });
 
@@ -276,7 +284,7 @@ describe('BatonClient across tabs', () => {
   });
 
   it('sessionEnded_InOneTab_EndsItInTheOthers_WithTheReason', async () => {
-    const { baton, tab } = browser();
+    const { baton, clock, tab } = browser();
     const a = tab({ proactiveRefresh: false });
     const b = tab({ proactiveRefresh: false });
     const endsOfB = endsOf(b);
@@ -284,15 +292,14 @@ describe('BatonClient across tabs', () => {
     await settle();
     baton.endSession('replaced');
 
-    await a.fetch('/v1/me');
-    await settle();
+    await drive(clock, a.fetch('/v1/me'));
 
     assert.equal(b.signedIn, false);
     assert.deepEqual(endsOfB.map((e) => e.reason), ['replaced']);
   });
 
   it('logout_InOneTab_SignsTheOthersOut', async () => {
-    const { tab } = browser();
+    const { clock, tab } = browser();
     const a = tab({ proactiveRefresh: false });
     const b = tab({ proactiveRefresh: false });
     let signedOut = 0;
@@ -300,8 +307,7 @@ describe('BatonClient across tabs', () => {
     await a.login('alice', 'a long passphrase');
     await settle();
 
-    await a.logout();
-    await settle();
+    await drive(clock, a.logout());
 
     assert.equal(b.signedIn, false);
     assert.equal(signedOut, 1);
