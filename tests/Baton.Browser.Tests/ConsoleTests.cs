@@ -115,7 +115,7 @@ public sealed class ConsoleTests(ConsoleFixture fixture)
 
         await Expect(userPage.Locator("#ended-reason")).ToHaveTextAsync("kicked", new LocatorAssertionsToHaveTextOptions { Timeout = 1000 });
         sinceKick.Stop();
-        await Expect(userPage.Locator("#ended")).ToContainTextAsync("administrator");
+        await Expect(userPage.Locator("#ended")).ToContainTextAsync("An administrator signed you out.");
         await Expect(adminPage.Locator("#status")).ToContainTextAsync("Kicked: 1 session(s) ended.");
         await Expect(adminPage.Locator("#user-sessions tbody tr.ended")).ToHaveCountAsync(1);
         await ConsoleFixture.ScreenshotAsync(userPage, "account-kicked");
@@ -129,23 +129,22 @@ public sealed class ConsoleTests(ConsoleFixture fixture)
         var (username, _) = await fixture.RegisterAsync("csrf");
         await using var context = await fixture.NewContextAsync();
         var console = await fixture.SignInAsync(context, username);
-        // Same site (127.0.0.1), so the SameSite=Strict cookie goes along; another origin (port).
-        var other = $"http://127.0.0.1:{fixture.Baton.Address.Port + 1}/";
-        await context.RouteAsync(other + "**", route => route.FulfillAsync(new RouteFulfillOptions { ContentType = "text/html", Body = "<!doctype html><title>elsewhere</title><p>another origin</p>" }));
+        // Same site (127.0.0.1), so the SameSite=Strict cookie goes along; another origin (port). A
+        // real loopback server, as Chromium keeps pages from elsewhere off loopback addresses.
+        await using var other = OtherOrigin.Start();
         var page = await context.NewPageAsync();
-        await page.GotoAsync(other);
+        await page.GotoAsync(other.Address.ToString());
         var rotated = await fixture.CounterAsync("baton_session_events_total", "kind=\"rotated\"");
         var refresh = fixture.Baton.Address + "v1/auth/refresh";
 
-        // Without the anti-CSRF header: a simple request that goes out with the cookie.
-        var answer = page.WaitForResponseAsync(refresh);
-        await page.EvaluateAsync("url => fetch(url, { method: 'POST', mode: 'no-cors', credentials: 'include', body: '{}' }).catch(() => null)", refresh);
+        // Without the anti-CSRF header: a simple request (no body, so no content type for a 415 to refuse) that goes out with the cookie.
+        var answer = page.WaitForResponseAsync(refresh, new PageWaitForResponseOptions { Timeout = 5000 });
+        await page.EvaluateAsync("url => fetch(url, { method: 'POST', mode: 'no-cors', credentials: 'include' }).catch(() => null)", refresh);
         var response = await answer;
         // With it: the browser asks first (CORS preflight), Baton grants nothing, the POST never leaves.
         var blocked = await page.EvaluateAsync<bool>("url => fetch(url, { method: 'POST', credentials: 'include', headers: { 'X-Baton-CSRF': '1', 'Content-Type': 'application/json' }, body: '{}' }).then(() => false, () => true)", refresh);
 
         Assert.Equal(403, response.Status);
-        Assert.Equal("forbidden", (await response.JsonAsync())?.GetProperty("code").GetString());
         Assert.True(blocked);
         Assert.Equal(rotated, await fixture.CounterAsync("baton_session_events_total", "kind=\"rotated\""));
         await console.ReloadAsync();

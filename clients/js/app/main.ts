@@ -13,7 +13,7 @@ const WATCH_MS = 500;
 
 const REASONS: Record<string, string> = {
   replaced: 'You were signed out because you signed in on another device.',
-  kicked: 'An administrator signed you out (kicked).',
+  kicked: 'An administrator signed you out.',
   account_locked: 'You were signed out because the account was locked.',
   account_deleted: 'You were signed out because the account was deleted.',
   reuse_detected: 'This session was ended because an old sign-in token was used again, which can mean it was stolen. Sign in again, and change your password if this was not you.',
@@ -182,9 +182,7 @@ async function loadMySessions(): Promise<void> {
     cell(row, when(s.created_at));
     cell(row, when(s.last_refreshed_at));
     const actions = row.insertCell();
-    if (s.current) {
-      actions.textContent = 'current';
-    } else {
+    if (!s.current) {
       actions.append(button('Sign out', `Sign out ${deviceOf(s)}`, () => void act(`Sign out the session on ${deviceOf(s)}?`, async () => {
         await client.revokeMySession(s.session_id);
         await loadMySessions();
