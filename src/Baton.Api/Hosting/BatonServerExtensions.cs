@@ -138,6 +138,7 @@ internal static class BatonServerExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<RequestGuardMiddleware>();
+        app.UseBatonConsole();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();

@@ -3,11 +3,12 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Baton.Api.Tests;
+namespace Baton.Testing.Processes;
 
 /// <summary>
 /// The built program (<c>dotnet Baton.Api.dll</c>) as a real process of its own on a free loopback
-/// port, on a given SQLite file, for faults a test server cannot have: a SIGKILL at any moment.
+/// port, on a given SQLite file, for what a test server cannot have: a SIGKILL at any moment, a real
+/// browser. The referencing test project references Baton.Api, so Baton.Api.dll is beside its own.
 /// </summary>
 public sealed class BatonProcess : IAsyncDisposable
 {

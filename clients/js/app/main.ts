@@ -1,0 +1,349 @@
+// Baton's console: the account page for everyone and the admin page for the admin role, on the
+// JavaScript client in cookie mode (the refresh token never reaches this script). No inline
+// script or style anywhere, so the page runs under a CSP of 'self' only.
+import { BatonClient, BatonError, type Me, type SessionEnd, type SessionView, type UserView } from '../src/index.js';
+
+const client = new BatonClient({ transport: 'cookie' });
+let me: Me | null = null;
+let shownUser: string | null = null;
+let watch: ReturnType<typeof setInterval> | null = null;
+
+/** How often the page asks whether its session still lives, so a kick shows within a second. */
+const WATCH_MS = 500;
+
+const REASONS: Record<string, string> = {
+  replaced: 'You were signed out because you signed in on another device.',
+  kicked: 'An administrator signed you out.',
+  account_locked: 'You were signed out because the account was locked.',
+  account_deleted: 'You were signed out because the account was deleted.',
+  reuse_detected: 'This session was ended because an old sign-in token was used again, which can mean it was stolen. Sign in again, and change your password if this was not you.',
+  expired: 'Your session expired.',
+  password_changed: 'You were signed out because the password was changed.',
+  revoked: 'This session was signed out from another session.',
+  logout: 'You signed out.',
+};
+
+const CODES: Record<string, string> = {
+  refresh_token_reused: REASONS.reuse_detected!,
+  token_expired: REASONS.expired!,
+  invalid_token: 'Your sign-in is no longer valid.',
+};
+
+function $<T extends HTMLElement = HTMLElement>(id: string): T {
+  const element = document.getElementById(id);
+  if (!element) {
+    throw new Error(`#${id} is missing`);
+  }
+
+  return element as T;
+}
+
+function show(id: string, visible: boolean): void {
+  $(id).hidden = !visible;
+}
+
+function status(text: string, error = false): void {
+  const box = $('status');
+  box.textContent = text;
+  box.classList.toggle('error', error);
+  box.hidden = false;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof BatonError) {
+    const fields = error.problem.errors ? ` ${Object.entries(error.problem.errors).map(([k, v]) => `${k}: ${v.join(' ')}`).join('; ')}` : '';
+    return `${error.message}${fields} (${error.code})`;
+  }
+
+  return error instanceof Error ? error.message : String(error);
+}
+
+function when(iso: string | null): string {
+  return iso ? new Date(iso).toLocaleString() : '';
+}
+
+function cell(row: HTMLTableRowElement, text: string, className?: string): HTMLTableCellElement {
+  const td = row.insertCell();
+  td.textContent = text;
+  if (className) {
+    td.className = className;
+  }
+
+  return td;
+}
+
+function button(label: string, accessibleName: string, onClick: () => void, danger = true): HTMLButtonElement {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.textContent = label;
+  b.setAttribute('aria-label', accessibleName);
+  if (danger) {
+    b.className = 'danger';
+  }
+
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+function deviceOf(s: SessionView): string {
+  return s.device.name ? `${s.device.name} (${s.device.type})` : s.device.type;
+}
+
+/** Every action is confirmed in a modal dialog (keyboard: Enter confirms, Escape cancels). */
+function confirmAction(text: string): Promise<boolean> {
+  const dialog = $<HTMLDialogElement>('confirm');
+  $('confirm-text').textContent = text;
+  dialog.returnValue = '';
+  dialog.showModal();
+  $('confirm-ok').focus();
+  return new Promise((resolve) => dialog.addEventListener('close', () => resolve(dialog.returnValue === 'ok'), { once: true }));
+}
+
+async function act(question: string, work: () => Promise<string>): Promise<void> {
+  if (!(await confirmAction(question))) {
+    status('Cancelled.');
+    return;
+  }
+
+  try {
+    status(await work());
+  } catch (error) {
+    status(describe(error), true);
+  }
+}
+
+function route(): void {
+  const admin = location.hash === '#admin' && me?.roles.includes('admin') === true;
+  show('account', me !== null && !admin);
+  show('admin', me !== null && admin);
+  $('nav-account').toggleAttribute('aria-current', !admin);
+  $('nav-admin').toggleAttribute('aria-current', admin);
+  if (admin) {
+    $('nav-admin').setAttribute('aria-current', 'page');
+    void loadKeys();
+  } else {
+    $('nav-account').setAttribute('aria-current', 'page');
+  }
+}
+
+function signedOutView(): void {
+  me = null;
+  shownUser = null;
+  if (watch !== null) {
+    clearInterval(watch);
+    watch = null;
+  }
+
+  show('nav', false);
+  show('who', false);
+  show('account', false);
+  show('admin', false);
+  show('sign-in', true);
+}
+
+function showEnded(end: SessionEnd): void {
+  $('ended-text').textContent = (end.reason ? REASONS[end.reason] : CODES[end.code]) ?? end.detail ?? 'Sign in again.';
+  $('ended-reason').textContent = end.reason ?? end.code;
+  show('ended', true);
+  show('status', false);
+  signedOutView();
+}
+
+async function signedInView(): Promise<void> {
+  me = await client.me();
+  show('ended', false);
+  show('sign-in', false);
+  show('nav', true);
+  show('who', true);
+  $('who-name').textContent = me.username ?? me.id;
+  show('nav-admin', me.roles.includes('admin'));
+  route();
+  await loadMySessions();
+  if (watch === null) {
+    watch = setInterval(() => {
+      if (document.visibilityState === 'visible' && client.signedIn) {
+        // A 401 here raises session-ended with Baton's reason.
+        void client.fetch('/v1/me').catch(() => undefined);
+      }
+    }, WATCH_MS);
+  }
+}
+
+async function loadMySessions(): Promise<void> {
+  const sessions = await client.mySessions();
+  const body = $<HTMLTableElement>('my-sessions').tBodies[0]!;
+  body.replaceChildren();
+  for (const s of sessions) {
+    const row = body.insertRow();
+    row.classList.toggle('current', s.current);
+    cell(row, deviceOf(s));
+    cell(row, s.ip_address ?? '');
+    cell(row, s.user_agent ?? '', 'agent');
+    cell(row, when(s.created_at));
+    cell(row, when(s.last_refreshed_at));
+    const actions = row.insertCell();
+    if (!s.current) {
+      actions.append(button('Sign out', `Sign out ${deviceOf(s)}`, () => void act(`Sign out the session on ${deviceOf(s)}?`, async () => {
+        await client.revokeMySession(s.session_id);
+        await loadMySessions();
+        return `Signed out ${deviceOf(s)}.`;
+      })));
+    }
+  }
+}
+
+async function loadUser(userId: string): Promise<void> {
+  const [user, sessions] = await Promise.all([client.admin.user(userId), client.admin.sessions(userId)]);
+  shownUser = userId;
+  renderUser(user);
+  const body = $<HTMLTableElement>('user-sessions').tBodies[0]!;
+  body.replaceChildren();
+  for (const s of sessions) {
+    const row = body.insertRow();
+    row.classList.toggle('ended', s.state === 'ended');
+    cell(row, deviceOf(s));
+    cell(row, s.ip_address ?? '');
+    cell(row, s.user_agent ?? '', 'agent');
+    cell(row, when(s.created_at));
+    cell(row, when(s.last_refreshed_at));
+    cell(row, s.state === 'ended' ? `ended: ${s.end_reason ?? ''} ${when(s.ended_at)}` : 'active');
+    const actions = row.insertCell();
+    if (s.state === 'active') {
+      actions.append(button('Revoke', `Revoke the session on ${deviceOf(s)}`, () => void act(`Revoke the session on ${deviceOf(s)}?`, async () => {
+        await client.admin.revokeSession(userId, s.session_id);
+        await loadUser(userId);
+        return `Revoked the session on ${deviceOf(s)}.`;
+      })));
+    }
+  }
+
+  show('user', true);
+}
+
+function renderUser(user: UserView): void {
+  $('user-title').textContent = user.username ?? '(no local account)';
+  $('user-id').textContent = user.user_id;
+  $('user-status').textContent = user.status + (user.locked_out_until ? `, locked out until ${when(user.locked_out_until)}` : '');
+  $('user-roles').textContent = user.roles.length ? user.roles.join(', ') : 'none';
+  $('user-failed').textContent = String(user.failed_logins);
+  $('user-active').textContent = String(user.active_sessions);
+}
+
+async function loadKeys(): Promise<void> {
+  try {
+    const keys = await client.admin.keys();
+    const body = $<HTMLTableElement>('keys').tBodies[0]!;
+    body.replaceChildren();
+    for (const k of keys) {
+      const row = body.insertRow();
+      cell(row, k.kid);
+      cell(row, k.purpose);
+      cell(row, k.algorithm);
+      cell(row, k.state);
+      cell(row, when(k.activates_at));
+      cell(row, when(k.retires_at));
+    }
+  } catch (error) {
+    status(describe(error), true);
+  }
+}
+
+function adminAction(id: string, question: (user: string) => string, work: (user: string) => Promise<string>): void {
+  $(id).addEventListener('click', () => {
+    const user = shownUser;
+    if (user !== null) {
+      void act(question(user), async () => {
+        const result = await work(user);
+        await loadUser(user).catch(() => show('user', false));
+        return result;
+      });
+    }
+  });
+}
+
+function wire(): void {
+  client.addEventListener('session-ended', (e) => showEnded((e as CustomEvent<SessionEnd>).detail));
+  client.addEventListener('signed-out', () => {
+    signedOutView();
+    status('You signed out.');
+  });
+  window.addEventListener('hashchange', route);
+
+  $('sign-in-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const error = $('sign-in-error');
+    error.hidden = true;
+    const name = $<HTMLInputElement>('device-name').value.trim();
+    client.login($<HTMLInputElement>('username').value, $<HTMLInputElement>('password').value, { type: 'web', ...(name ? { name } : {}) })
+      .then(() => {
+        $<HTMLInputElement>('password').value = '';
+        show('status', false);
+        return signedInView();
+      })
+      .catch((err: unknown) => {
+        error.textContent = describe(err);
+        error.hidden = false;
+      });
+  });
+
+  $('sign-out').addEventListener('click', () => void client.logout().catch((err: unknown) => status(describe(err), true)));
+  $('sign-out-all').addEventListener('click', () => void act('Sign out every session of yours, this one included?', async () => {
+    await client.logoutAll();
+    return 'Signed out everywhere.';
+  }));
+  $('reload').addEventListener('click', () => void loadMySessions().catch((err: unknown) => status(describe(err), true)));
+
+  $('password-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    void act('Change your password? Every other session of yours ends.', async () => {
+      await client.changePassword($<HTMLInputElement>('current-password').value, $<HTMLInputElement>('new-password').value);
+      $<HTMLInputElement>('current-password').value = '';
+      $<HTMLInputElement>('new-password').value = '';
+      await loadMySessions();
+      return 'Password changed; your other sessions ended.';
+    });
+  });
+
+  $('find-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const id = $<HTMLInputElement>('find-id').value.trim();
+    loadUser(id).then(() => show('status', false)).catch((err: unknown) => {
+      show('user', false);
+      status(describe(err), true);
+    });
+  });
+
+  adminAction('kick', (u) => `Kick ${u}? Every session of the user ends at once.`, async (u) => `Kicked: ${(await client.admin.kick(u)).ended} session(s) ended.`);
+  adminAction('lock', (u) => `Lock ${u}? Every session ends and sign-in is refused until unlocked.`, async (u) => `Locked: ${(await client.admin.lock(u)).ended} session(s) ended.`);
+  adminAction('unlock', (u) => `Unlock ${u}?`, async (u) => {
+    await client.admin.unlock(u);
+    return 'Unlocked.';
+  });
+  adminAction('delete', (u) => `Delete ${u}? Every session ends and the account is deleted for good.`, async (u) => {
+    await client.admin.deleteUser(u);
+    return 'Deleted.';
+  });
+  $('rotate').addEventListener('click', () => void act('Rotate the signing keys now? New keys sign after the activation delay.', async () => {
+    await client.admin.rotateKeys();
+    await loadKeys();
+    return 'Keys rotated: the new keys are published and sign after the activation delay.';
+  }));
+}
+
+async function start(): Promise<void> {
+  wire();
+  try {
+    if (await client.restore()) {
+      await signedInView();
+      return;
+    }
+  } catch (error) {
+    status(describe(error), true);
+  }
+
+  if (!client.lastEnd) {
+    signedOutView();
+  }
+}
+
+void start();

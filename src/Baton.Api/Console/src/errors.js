@@ -1,0 +1,29 @@
+// Built from clients/js by `npm run build:console`; edit the TypeScript there, not this file.
+/** A refused call: the HTTP status and Baton's problem (switch on `code`, never on the text). */
+export class BatonError extends Error {
+    status;
+    code;
+    reason;
+    problem;
+    constructor(status, problem) {
+        super(problem.detail ?? problem.title ?? `Baton answered ${status}`);
+        this.name = 'BatonError';
+        this.status = status;
+        this.code = problem.code ?? (status === 0 ? 'network_error' : 'unknown');
+        this.reason = problem.reason ?? null;
+        this.problem = problem;
+    }
+}
+/** Reads a problem body without throwing: a non-JSON answer (a proxy's 502 page) becomes a problem with only a status. */
+export async function readProblem(response) {
+    try {
+        const body = await response.clone().json();
+        if (body !== null && typeof body === 'object') {
+            return body;
+        }
+    }
+    catch {
+        // Not JSON.
+    }
+    return { status: response.status };
+}
