@@ -140,6 +140,10 @@ internal sealed class AccountService(
     public async Task<UserAccount?> FindAsync(string userId, CancellationToken cancellationToken) =>
         (await FindDetailsAsync(userId, cancellationToken))?.ToAccount();
 
+    /// <summary>The account with this username (normalized as at registration), or null.</summary>
+    public Task<UserAccount?> FindByUsernameAsync(string username, CancellationToken cancellationToken) =>
+        FindByNormalizedUsernameAsync(UsernameNormalizer.Normalize(username), cancellationToken);
+
     /// <summary>Ends a lockout from failed logins early (an administrator's unlock).</summary>
     public async Task ClearLockoutAsync(string userId, CancellationToken cancellationToken)
     {
@@ -199,7 +203,7 @@ internal sealed class AccountService(
         }
 
         var normalized = UsernameNormalizer.Normalize(username);
-        var existing = await FindByUsernameAsync(normalized, cancellationToken);
+        var existing = await FindByNormalizedUsernameAsync(normalized, cancellationToken);
         if (existing is null)
         {
             if (string.IsNullOrEmpty(password))
@@ -214,7 +218,7 @@ internal sealed class AccountService(
 
             // Another node's bootstrap, or a registration, took the username first: judge the winner.
             // No account under the name itself means a look-alike holds its skeleton.
-            existing = await FindByUsernameAsync(normalized, cancellationToken) ?? throw new InvalidOperationException(
+            existing = await FindByNormalizedUsernameAsync(normalized, cancellationToken) ?? throw new InvalidOperationException(
                 $"{BootstrapOptions.SectionName}:AdminUsername '{username}' looks like an existing account's username (the same confusable skeleton), so it cannot be created; choose another name.");
         }
 
@@ -228,7 +232,7 @@ internal sealed class AccountService(
         }
     }
 
-    private async Task<UserAccount?> FindByUsernameAsync(string normalizedUsername, CancellationToken cancellationToken) =>
+    private async Task<UserAccount?> FindByNormalizedUsernameAsync(string normalizedUsername, CancellationToken cancellationToken) =>
         (await CallAsync(Account(normalizedUsername).GetAsync, cancellationToken)).Account?.ToAccount();
 
     private async Task<AccountDetails?> FindDetailsAsync(string userId, CancellationToken cancellationToken)

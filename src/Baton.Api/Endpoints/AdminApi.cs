@@ -16,6 +16,7 @@ internal static class AdminApi
 {
     public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder routes)
     {
+        routes.MapGet("/v1/admin/users", FindByUsername).WithTags("Admin").RequireAuthorization(AuthSchemes.AdminPolicy);
         var group = routes.MapGroup("/v1/admin/users/{userId}").WithTags("Admin").RequireAuthorization(AuthSchemes.AdminPolicy).ValidateRouteIds();
         group.MapGet("", GetUser);
         group.MapGet("/sessions", ListSessions);
@@ -32,6 +33,26 @@ internal static class AdminApi
     {
         var (ledger, account, problem) = await FindUserAsync(userId, sessions, accounts, cancellationToken);
         return problem is null ? TypedResults.Ok(UserView.Of(userId, account, ledger!, time.GetUtcNow())) : problem;
+    }
+
+    /// <summary>
+    /// Query <c>username</c>: the account with that username, as <c>GET /v1/admin/users/{userId}</c>
+    /// answers for its id (the name is normalized as at registration, so any compatibility form finds it).
+    /// </summary>
+    public static async Task<Results<Ok<UserView>, ProblemHttpResult>> FindByUsername(
+        string? username, SessionService sessions, AccountService accounts, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(username) || UsernameRules.Check(username) is not null)
+        {
+            return ApiProblem.Validation(new Dictionary<string, string[]> { ["username"] = ["A valid username is required."] });
+        }
+
+        if (await accounts.FindByUsernameAsync(username, cancellationToken) is not { } account)
+        {
+            return ApiProblem.NotFound("No account has this username.");
+        }
+
+        return await GetUser(account.Id, sessions, accounts, time, cancellationToken);
     }
 
     /// <summary>Active and recently ended sessions, with why they ended.</summary>
