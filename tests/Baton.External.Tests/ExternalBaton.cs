@@ -11,7 +11,7 @@ namespace Baton.External.Tests;
 /// to the fake), <c>corp</c> (OIDC from the fake's discovery document), <c>strict</c> (gitee-like,
 /// creates no users) and <c>off</c> (disabled). Single-device policy, Baton's default.
 /// </summary>
-public sealed class ExternalBaton(FakeProvider provider) : WebApplicationFactory<Program>
+public sealed class ExternalBaton(FakeProvider provider, IReadOnlyDictionary<string, string?>? overrides = null) : WebApplicationFactory<Program>
 {
     public const string ReturnTo = "https://app.example/signed-in";
     public const string AdminKey = "admin-key-for-external-tests";
@@ -60,6 +60,11 @@ public sealed class ExternalBaton(FakeProvider provider) : WebApplicationFactory
             ["Baton:External:Providers:off:Type"] = "github",
             ["Baton:External:Providers:off:Enabled"] = "false",
         };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
