@@ -148,6 +148,39 @@ public sealed class ExternalSignInTests(ExternalFixture fixture) : IClassFixture
         Assert.Equal(HttpStatusCode.OK, stillIn.StatusCode);
     }
 
+    [Fact]
+    public async Task Callback_IdentityOfDeletedAccount_SignsUpAnewWhenUsersAreCreated()
+    {
+        Provider.SignInAs = new FakeUser("2006", "deleted-later", null);
+        using var browser = fixture.Baton.NewBrowser();
+        var before = await UserIdOf(browser, await browser.SignInWithCodeAsync("gitee"));
+        using var delete = new HttpRequestMessage(HttpMethod.Delete, $"/v1/admin/users/{before}");
+        delete.Headers.Add("X-Api-Key", ExternalBaton.AdminKey);
+        using var deleted = await browser.Baton.SendAsync(delete);
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+
+        var after = await UserIdOf(browser, await browser.SignInWithCodeAsync("gitee"));
+
+        Assert.NotEqual(before, after);
+        Assert.Equal(after, await fixture.Baton.Services.GetRequiredService<IGrainFactory>().GetGrain<IExternalIdentityGrain>("gitee:2006").GetUserAsync());
+    }
+
+    [Fact]
+    public async Task Start_OidcProviderDown_AnswersProviderFailed()
+    {
+        var gone = await FakeProvider.StartAsync();
+        var address = gone.BaseUrl;
+        await gone.DisposeAsync();
+        using var baton = new ExternalBaton(Provider, new Dictionary<string, string?> { ["Baton:External:Providers:corp:Authority"] = address });
+        using var browser = baton.NewBrowser();
+
+        using var response = await browser.StartAsync("corp");
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal("provider_failed", await Browser.CodeOfProblem(response));
+        Assert.False(response.Headers.TryGetValues("Set-Cookie", out _));
+    }
+
     private static async Task<string> UserIdOf(Browser browser, System.Text.Json.JsonElement pair)
     {
         using var me = await browser.SendAsync(HttpMethod.Get, "/v1/me", pair.GetProperty("access_token").GetString()!);

@@ -219,7 +219,7 @@ internal sealed class ExternalProviderClient(IHttpClientFactory http, ILogger<Ex
             // OpenID Connect Discovery §4.3: the document's issuer must be the one it was fetched for.
             return string.Equals(configuration.Issuer?.TrimEnd('/'), provider.Authority!.TrimEnd('/'), StringComparison.Ordinal) ? configuration : null;
         }
-        catch (InvalidOperationException e) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is InvalidOperationException or IOException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             Log.ProviderCallFailed(logger, provider.Name, e.GetType().Name);
             return null;
