@@ -30,6 +30,26 @@ public enum ErrorCode
     Unavailable,
     /// <summary>A trusted backend asked for a session for an id that belongs to a local account.</summary>
     UserIdTaken,
+    /// <summary>No external sign-in provider of that name is configured.</summary>
+    UnknownProvider,
+    /// <summary>The external sign-in provider is configured but disabled.</summary>
+    ProviderDisabled,
+    /// <summary>An external sign-in's callback came without its flow cookie, or with a state that is not that flow's.</summary>
+    InvalidState,
+    /// <summary>The provider refused the sign-in (its <c>error</c> parameter, e.g. <c>access_denied</c>).</summary>
+    ProviderDenied,
+    /// <summary>The provider's token or profile endpoint failed, timed out, or answered something unusable.</summary>
+    ProviderFailed,
+    /// <summary>The external identity is linked to no user and the provider does not create users.</summary>
+    IdentityNotLinked,
+    /// <summary>The external identity is linked to another user.</summary>
+    IdentityTaken,
+    /// <summary>The user already has an identity of this provider linked.</summary>
+    ProviderAlreadyLinked,
+    /// <summary>The identity is the user's last way to sign in (no password, no other identity).</summary>
+    LastSignInMethod,
+    /// <summary>A one-time sign-in code that is unknown, expired or already used.</summary>
+    InvalidCode,
 }
 
 /// <summary>Wire forms of <see cref="ErrorCode"/>.</summary>
@@ -50,6 +70,16 @@ public static class ErrorCodes
         ErrorCode.Forbidden => "forbidden",
         ErrorCode.Unavailable => "unavailable",
         ErrorCode.UserIdTaken => "user_id_taken",
+        ErrorCode.UnknownProvider => "unknown_provider",
+        ErrorCode.ProviderDisabled => "provider_disabled",
+        ErrorCode.InvalidState => "invalid_state",
+        ErrorCode.ProviderDenied => "provider_denied",
+        ErrorCode.ProviderFailed => "provider_failed",
+        ErrorCode.IdentityNotLinked => "identity_not_linked",
+        ErrorCode.IdentityTaken => "identity_taken",
+        ErrorCode.ProviderAlreadyLinked => "provider_already_linked",
+        ErrorCode.LastSignInMethod => "last_sign_in_method",
+        ErrorCode.InvalidCode => "invalid_code",
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, null),
     };
 }

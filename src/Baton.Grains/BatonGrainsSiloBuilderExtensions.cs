@@ -27,7 +27,7 @@ public static class BatonGrainsSiloBuilderExtensions
     /// </summary>
     /// <remarks>
     /// The host registers the grain storages named <c>"sessions"</c> (the users' ledgers),
-    /// <c>"accounts"</c> (accounts, skeleton reservations, the id index) and <c>"keys"</c> (the
+    /// <c>"accounts"</c> (accounts, skeleton reservations, the id index, external identities, one-time sign-in codes) and <c>"keys"</c> (the
     /// signing key ring) — memory in tests, SQLite embedded, Redis in a cluster — and the
     /// <see cref="Core.Audit.IEventLog"/>.
     /// </remarks>

@@ -175,6 +175,7 @@ public sealed class UserSessionGrain(
             var e = events[i];
             logged.Add(new LoggedEvent(
                 $"{next.UserId}:{next.Version}:{i}",
+                this.GetGrainId().ToString(),
                 LoggedEvent.SequenceOf(next.Version, i),
                 new AuditEntry(next.UserId, e.Kind, e.SessionId, e.Generation, e.Reason, client.IpAddress, client.UserAgent, RuntimeIdentity, now)));
         }

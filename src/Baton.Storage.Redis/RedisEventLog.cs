@@ -10,8 +10,8 @@ namespace Baton.Storage.Redis;
 /// their own (<c>{prefix}:audit:{user}</c>, so reading one user's newest entries is one
 /// <c>XREVRANGE</c>), ended sessions also in one revocation stream (<c>{prefix}:revocations</c>) whose
 /// ids are the feed's cursors (<see cref="RedisStreamCursor"/>). One append is one Lua script that
-/// compares each event's <see cref="LoggedEvent.Sequence"/> with its user's highest delivered one
-/// (one hash field per user) in the same script as its <c>XADD</c>s, so a repeated delivery is
+/// compares each event's <see cref="LoggedEvent.Sequence"/> with its producer's highest delivered one
+/// (one hash field per producer grain: a user's session grain, their identities grain) in the same script as its <c>XADD</c>s, so a repeated delivery is
 /// dropped even when two deliveries race, and what the log remembers for that grows with users, not events. Stream ids follow the events' time and never go
 /// back, so retention trims by age (<c>XTRIM MINID</c>) and a follower starts from a time by
 /// <c>XRANGE</c>. An append that adds revocations publishes a notice that
@@ -76,16 +76,17 @@ public sealed partial class RedisEventLog : IEventLog, IAuditLog, IRevocationLog
         var values = new List<RedisValue>(3 + (events.Count * 24)) { _notices.ToString(), events.Count, _auditPerUser };
         for (var i = 0; i < events.Count; i++)
         {
-            var (id, sequence, e) = events[i];
+            var (id, producer, sequence, e) = events[i];
             if (sequence <= 0)
             {
-                throw new ArgumentException($"Event {id} has no sequence: the Redis log drops repeats by each user's highest sequence.", nameof(events));
+                throw new ArgumentException($"Event {id} has no sequence: the Redis log drops repeats by each producer's highest sequence.", nameof(events));
             }
 
             keys[3 + i] = AuditKey(e.UserId);
             var at = Math.Max(0, e.At.ToUnixTimeMilliseconds());
             values.Add(at);
             values.Add(e.UserId);
+            values.Add(producer);
             values.Add(sequence);
             AddFields(values, AuditFields(id, e, at));
             AddFields(values, e is { Kind: LedgerEventKind.SessionEnded, Reason: { } reason }

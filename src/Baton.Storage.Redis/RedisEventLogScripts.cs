@@ -37,12 +37,12 @@ internal static class RedisEventLogScripts
 
     /// <summary>
     /// Appends a batch of events in order. KEYS: revocation stream, audit user index, the hash of
-    /// each user's highest delivered sequence, then per event its user's audit stream. ARGV: notice
-    /// channel, event count, most audit entries kept per user, then per event: time (ms), user id,
-    /// sequence, audit field count and pairs, revocation field count and pairs. An event whose
-    /// sequence is at or below its user's delivered one is a repeat and is skipped whole (the outbox
-    /// delivers each user's events in sequence order, so one number per user is the whole memory of
-    /// what was delivered). Returns the number appended and the newest revocation id ('' for none),
+    /// each producer's highest delivered sequence, then per event its user's audit stream. ARGV:
+    /// notice channel, event count, most audit entries kept per user, then per event: time (ms), user
+    /// id, producer, sequence, audit field count and pairs, revocation field count and pairs. An event
+    /// whose sequence is at or below its producer's delivered one is a repeat and is skipped whole (an
+    /// outbox delivers its events in sequence order, so one number per producer is the whole memory
+    /// of what was delivered). Returns the number appended and the newest revocation id ('' for none),
     /// which is also published on the channel.
     /// </summary>
     public const string Append = NextId + """
@@ -52,16 +52,16 @@ internal static class RedisEventLogScripts
         local appended, newest = 0, ''
         for i = 1, count do
           local audit = KEYS[3 + i]
-          local at, user, sequence = tonumber(ARGV[a]), ARGV[a + 1], tonumber(ARGV[a + 2])
+          local at, user, producer, sequence = tonumber(ARGV[a]), ARGV[a + 1], ARGV[a + 2], tonumber(ARGV[a + 3])
           local auditFields = {}
-          for j = 1, 2 * tonumber(ARGV[a + 3]) do auditFields[j] = ARGV[a + 3 + j] end
-          a = a + 4 + #auditFields
+          for j = 1, 2 * tonumber(ARGV[a + 4]) do auditFields[j] = ARGV[a + 4 + j] end
+          a = a + 5 + #auditFields
           local revocationFields = {}
           for j = 1, 2 * tonumber(ARGV[a]) do revocationFields[j] = ARGV[a + j] end
           a = a + 1 + #revocationFields
-          local delivered = tonumber(redis.call('HGET', KEYS[3], user) or '0')
+          local delivered = tonumber(redis.call('HGET', KEYS[3], producer) or '0')
           if sequence > delivered then
-            redis.call('HSET', KEYS[3], user, sequence)
+            redis.call('HSET', KEYS[3], producer, sequence)
             local id = redis.call('XADD', audit, 'MAXLEN', '~', perUser, nextId(audit, at), unpack(auditFields))
             redis.call('ZADD', KEYS[2], 'NX', (splitId(id)), user)
             appended = appended + 1

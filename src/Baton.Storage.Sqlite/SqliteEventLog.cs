@@ -37,7 +37,7 @@ public sealed class SqliteEventLog : IEventLog
             using var revocation = SqliteStore.Command(connection,
                 "INSERT INTO revocations (event_id, user_id, session_id, reason, at) VALUES ($id, $u, $s, $r, $at) ON CONFLICT (event_id) DO NOTHING",
                 ("$id", null), ("$u", null), ("$s", null), ("$r", null), ("$at", null));
-            foreach (var (id, _, e) in events)
+            foreach (var (id, _, _, e) in events)
             {
                 audit.Parameters["$id"].Value = id;
                 audit.Parameters["$u"].Value = e.UserId;

@@ -43,6 +43,35 @@ internal sealed class AccountService(
             LockedUntil: null,
             CreatedAt: time.GetUtcNow());
         user = user with { PasswordHash = hasher.HashPassword(user, password) };
+        return await StoreAsync(user, cancellationToken) ? (user, false) : (null, true);
+    }
+
+    /// <summary>
+    /// Creates an account without a password for a first external sign-in: under the first of
+    /// <paramref name="usernames"/> that is valid and free (the caller ends the list with a random
+    /// one), or null when none was.
+    /// </summary>
+    public async Task<UserAccount?> CreateExternalAsync(IEnumerable<string> usernames, CancellationToken cancellationToken)
+    {
+        foreach (var username in usernames)
+        {
+            if (username.Length is 0 or > 64 || UsernameRules.Check(username) is not null)
+            {
+                continue;
+            }
+
+            var user = new UserAccount(RandomIds.New(), username, UsernameNormalizer.Normalize(username), null, [], RandomIds.New(), 0, null, time.GetUtcNow());
+            if (await StoreAsync(user, cancellationToken))
+            {
+                return user;
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<bool> StoreAsync(UserAccount user, CancellationToken cancellationToken)
+    {
         var details = AccountDetails.From(user);
         var grain = Account(user.NormalizedUsername);
         var result = await CallAsync(() => grain.RegisterAsync(details), cancellationToken);
@@ -55,7 +84,7 @@ internal sealed class AccountService(
             result = await CallAsync(() => grain.RegisterAsync(details), cancellationToken);
         }
 
-        return result.Status == RegistrationStatus.Created ? (user, false) : (null, true);
+        return result.Status == RegistrationStatus.Created;
     }
 
     /// <summary>Checks a login's username and password (<see cref="CheckAsync"/>).</summary>

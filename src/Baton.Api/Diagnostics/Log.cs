@@ -29,6 +29,21 @@ internal static partial class Log
     [LoggerMessage(107, LogLevel.Warning, "User {UserId} deleted: {Count} sessions ended")]
     public static partial void UserDeleted(ILogger logger, string userId, int count);
 
+    [LoggerMessage(120, LogLevel.Information, "External sign-in through {Provider} started session {SessionId} for user {UserId}")]
+    public static partial void ExternalSignIn(ILogger logger, string provider, string userId, string sessionId);
+
+    [LoggerMessage(121, LogLevel.Information, "External sign-in through {Provider} refused: {Code}")]
+    public static partial void ExternalSignInRefused(ILogger logger, string provider, string code);
+
+    [LoggerMessage(122, LogLevel.Warning, "A call to provider {Provider} failed: {Failure}")]
+    public static partial void ProviderCallFailed(ILogger logger, string provider, string failure);
+
+    [LoggerMessage(123, LogLevel.Warning, "Provider {Provider} sent an id_token that failed validation: {Failure}")]
+    public static partial void IdTokenRefused(ILogger logger, string provider, string failure);
+
+    [LoggerMessage(124, LogLevel.Information, "User {UserId}: identity of {Provider} {Change}")]
+    public static partial void IdentityChanged(ILogger logger, string userId, string provider, string change);
+
     [LoggerMessage(210, LogLevel.Information, "Password change refused: {Code}")]
     public static partial void PasswordChangeRefused(ILogger logger, string code);
 

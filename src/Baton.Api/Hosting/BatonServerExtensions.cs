@@ -7,6 +7,7 @@ using Baton.Core.Users;
 using Baton.Api.Accounts;
 using Baton.Api.Auth;
 using Baton.Api.Endpoints;
+using Baton.Api.External;
 using Baton.Api.Options;
 using Baton.Api.Problems;
 using Baton.Api.Sessions;
@@ -40,6 +41,7 @@ internal static class BatonServerExtensions
         AddValidatedOptions<RateLimitOptions, RateLimitOptionsValidator>(services, RateLimitOptions.SectionName);
         AddValidatedOptions<HttpLimitOptions, HttpOptionsValidator>(services, HttpLimitOptions.SectionName);
         AddValidatedOptions<RetentionOptions, RetentionOptionsValidator>(services, RetentionOptions.SectionName);
+        AddValidatedOptions<ExternalOptions, ExternalOptionsValidator>(services, ExternalOptions.SectionName);
         services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.SectionName);
         AddValidatedOptions<BatonClusterOptions, BatonClusterOptionsValidator>(services, BatonClusterOptions.SectionName);
         var cluster = BatonClusterOptions.From(configuration);
@@ -65,6 +67,16 @@ internal static class BatonServerExtensions
         services.AddSingleton<AccountService>();
         services.AddSingleton<PasswordCheckLimiter>();
         services.AddSingleton<RefreshCookies>();
+        services.AddSingleton<ExternalProviders>();
+        services.AddSingleton<ExternalProviderClient>();
+        services.AddSingleton<ExternalFlowCookie>();
+        services.AddSingleton<ExternalSignIns>();
+        services.AddHttpClient(ExternalProviderClient.HttpClientName, (sp, client) =>
+        {
+            client.Timeout = sp.GetRequiredService<IOptions<ExternalOptions>>().Value.HttpTimeout;
+            client.MaxResponseContentBufferSize = 1 << 20;
+            client.DefaultRequestHeaders.UserAgent.ParseAdd("Baton");
+        }).ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
         services.AddSingleton<Microsoft.AspNetCore.Identity.IPasswordHasher<UserAccount>, Microsoft.AspNetCore.Identity.PasswordHasher<UserAccount>>();
         services.AddOptions<Microsoft.AspNetCore.Identity.PasswordHasherOptions>().Configure<IOptions<AccountOptions>>((hasher, accounts) =>
         {
@@ -145,6 +157,7 @@ internal static class BatonServerExtensions
 
         app.MapAuthApi();
         app.MapMeApi();
+        app.MapExternalAuthApi();
         app.MapSessionsApi();
         app.MapAdminApi();
         app.MapKeysApi();

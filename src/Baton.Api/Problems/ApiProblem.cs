@@ -19,6 +19,11 @@ internal static class ApiProblem
         ErrorCode.SessionLimitReached or ErrorCode.UserIdTaken => StatusCodes.Status409Conflict,
         ErrorCode.Forbidden => StatusCodes.Status403Forbidden,
         ErrorCode.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        ErrorCode.UnknownProvider => StatusCodes.Status404NotFound,
+        ErrorCode.ProviderDisabled or ErrorCode.ProviderDenied or ErrorCode.IdentityNotLinked => StatusCodes.Status403Forbidden,
+        ErrorCode.InvalidState or ErrorCode.InvalidCode => StatusCodes.Status400BadRequest,
+        ErrorCode.ProviderFailed => StatusCodes.Status502BadGateway,
+        ErrorCode.IdentityTaken or ErrorCode.ProviderAlreadyLinked or ErrorCode.LastSignInMethod => StatusCodes.Status409Conflict,
         _ => StatusCodes.Status500InternalServerError,
     };
 
@@ -86,6 +91,16 @@ internal static class ApiProblem
         ErrorCode.Forbidden => "Not allowed.",
         ErrorCode.Unavailable => "The service is temporarily unavailable.",
         ErrorCode.UserIdTaken => "The user id belongs to a local account.",
+        ErrorCode.UnknownProvider => "No such sign-in provider.",
+        ErrorCode.ProviderDisabled => "This sign-in provider is disabled.",
+        ErrorCode.InvalidState => "The sign-in's state is missing, expired or not this browser's; start again.",
+        ErrorCode.ProviderDenied => "The provider refused the sign-in.",
+        ErrorCode.ProviderFailed => "The provider's answer could not be used.",
+        ErrorCode.IdentityNotLinked => "This external identity is linked to no account.",
+        ErrorCode.IdentityTaken => "This external identity is linked to another account.",
+        ErrorCode.ProviderAlreadyLinked => "An identity of this provider is already linked.",
+        ErrorCode.LastSignInMethod => "This is the account's last way to sign in.",
+        ErrorCode.InvalidCode => "The sign-in code is unknown, expired or already used.",
         _ => "Error.",
     };
 

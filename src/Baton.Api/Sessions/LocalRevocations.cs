@@ -15,7 +15,7 @@ internal sealed class LocalRevocations(IEventLog log, RevokedSessions revoked, R
     {
         await log.AppendAsync(events, cancellationToken);
         var ended = false;
-        foreach (var (_, _, entry) in events)
+        foreach (var (_, _, _, entry) in events)
         {
             if (entry is { Kind: LedgerEventKind.SessionEnded, Reason: { } reason })
             {

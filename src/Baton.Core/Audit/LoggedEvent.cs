@@ -6,16 +6,20 @@ namespace Baton.Core.Audit;
 /// the log and its consumers drop the repeats.
 /// </summary>
 /// <param name="Id">Unique and deterministic per event: the same event delivered twice carries the same id.</param>
+/// <param name="Producer">
+/// The outbox that delivers the event: the id of the grain whose state holds it (for example
+/// <c>usersession/alice</c>). Each producer numbers its events with <paramref name="Sequence"/>.
+/// </param>
 /// <param name="Sequence">
-/// The event's place in its user's history (<see cref="SequenceOf"/>): it grows with every change the
-/// user's grain commits. The outbox delivers a user's events in this order, and an event is only
-/// ever delivered again after everything before it, so a log may drop every event of a user at or
-/// below the highest sequence it holds for them (one number per user, instead of every id for as
+/// The event's place in its producer's history (<see cref="SequenceOf"/>): it grows with every change
+/// the producer commits. An outbox delivers its events in this order, and an event is only ever
+/// delivered again after everything before it, so a log may drop every event of a producer at or
+/// below the highest sequence it holds for it (one number per producer, instead of every id for as
 /// long as a repeat may come). 0 for events stored before sequences existed.
 /// </param>
 /// <param name="Entry">The audit entry; an ended session (<see cref="AuditEntry.Reason"/> set on a
 /// <see cref="Ledgers.LedgerEventKind.SessionEnded"/> entry) also goes to the revocation feed.</param>
-public sealed record LoggedEvent(string Id, long Sequence, AuditEntry Entry)
+public sealed record LoggedEvent(string Id, string Producer, long Sequence, AuditEntry Entry)
 {
     /// <summary>Events one change may hold: more than a ledger can end at once.</summary>
     public const int MaxEventsPerChange = 1 << 16;

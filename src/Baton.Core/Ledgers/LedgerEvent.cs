@@ -22,4 +22,10 @@ public enum LedgerEventKind
     AccountClosed,
     /// <summary>A locked account was unlocked.</summary>
     AccountReopened,
+    /// <summary>A session was started by a sign-in through an external provider.</summary>
+    ExternalSignIn,
+    /// <summary>An external identity was linked to the account.</summary>
+    IdentityLinked,
+    /// <summary>An external identity was unlinked from the account.</summary>
+    IdentityUnlinked,
 }

@@ -54,7 +54,7 @@ public class WireFormTests
     {
         var codes = Enum.GetValues<ErrorCode>();
 
-        Assert.Equal(12, codes.Length);
+        Assert.Equal(22, codes.Length);
         Assert.Equal(codes.Length, codes.Select(c => c.ToWire()).Distinct(StringComparer.Ordinal).Count());
     }
 

@@ -168,7 +168,7 @@ public abstract class EventLogContractTests
         Event(id, LedgerEventKind.SessionEnded, sessionId, reason, 1, at);
 
     protected static LoggedEvent Event(string id, LedgerEventKind kind, string sessionId, EndReason? reason, int generation = 1, DateTimeOffset? at = null) =>
-        new(id, SequenceOf(id), new AuditEntry("alice", kind, sessionId, generation, reason, "203.0.113.7", "Firefox/140", "node-a", at ?? Now));
+        new(id, "usersession/alice", SequenceOf(id), new AuditEntry("alice", kind, sessionId, generation, reason, "203.0.113.7", "Firefox/140", "node-a", at ?? Now));
 
     /// <summary>Test ids are <c>e</c> and a number, in the order a grain would deliver them: the number is the sequence.</summary>
     protected static long SequenceOf(string id) => long.Parse(id.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture);

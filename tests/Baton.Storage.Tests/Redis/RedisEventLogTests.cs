@@ -130,7 +130,7 @@ public sealed class RedisEventLogTests : IAsyncLifetime
     }
 
     [RedisFact]
-    public async Task Append_ManyEventsOfOneUser_RemembersOneSequencePerUser_NotAKeyPerEvent()
+    public async Task Append_ManyEventsOfOneUser_RemembersOneSequencePerProducer_NotAKeyPerEvent()
     {
         var log = await LogAsync();
 
@@ -142,7 +142,7 @@ public sealed class RedisEventLogTests : IAsyncLifetime
         var server = (await RedisTestConnection.SharedAsync()).GetServers()[0];
         var keys = server.Keys(pattern: $"{{{_prefix}}}:*").Select(k => (string)k!).Order(StringComparer.Ordinal).ToArray();
         Assert.Equal([$"{{{_prefix}}}:audit-users", $"{{{_prefix}}}:audit:alice", $"{{{_prefix}}}:delivered"], keys);
-        Assert.Equal(500, (long)await (await StreamsAsync()).HashGetAsync($"{{{_prefix}}}:delivered", "alice"));
+        Assert.Equal(500, (long)await (await StreamsAsync()).HashGetAsync($"{{{_prefix}}}:delivered", "usersession/alice"));
     }
 
     [RedisFact]
@@ -175,6 +175,19 @@ public sealed class RedisEventLogTests : IAsyncLifetime
         var length = await (await StreamsAsync()).StreamLengthAsync($"{{{_prefix}}}:audit:alice");
         Assert.InRange(length, 10, 110);
         Assert.Equal("s300", (await log.ReadAsync("alice", 1, CancellationToken.None))[0].SessionId);
+    }
+
+    [RedisFact]
+    public async Task Append_TwoProducersOfOneUser_EachKeepsItsOwnSequence()
+    {
+        var log = await LogAsync();
+        await log.AppendAsync([Event("e5", LedgerEventKind.SessionStarted, "s1")], CancellationToken.None);
+
+        // The user's identities grain numbers its own events from 1: they are not repeats of the session grain's.
+        await log.AppendAsync([Event("e1", LedgerEventKind.SessionStarted, "s2") with { Producer = "useridentities/alice" }], CancellationToken.None);
+        await log.AppendAsync([Event("e1", LedgerEventKind.SessionStarted, "s2") with { Producer = "useridentities/alice" }], CancellationToken.None);
+
+        Assert.Equal(["s2", "s1"], (await log.ReadAsync("alice", 10, CancellationToken.None)).Select(e => e.SessionId));
     }
 
     [RedisFact]
@@ -219,10 +232,10 @@ public sealed class RedisEventLogTests : IAsyncLifetime
     private static async Task<IDatabase> StreamsAsync() => (await RedisTestConnection.SharedAsync()).GetDatabase();
 
     private static LoggedEvent Ended(string id, string sessionId, DateTimeOffset at) =>
-        new(id, SequenceOf(id), new AuditEntry("alice", LedgerEventKind.SessionEnded, sessionId, 1, EndReason.Logout, null, null, "node-a", at));
+        new(id, "usersession/alice", SequenceOf(id), new AuditEntry("alice", LedgerEventKind.SessionEnded, sessionId, 1, EndReason.Logout, null, null, "node-a", at));
 
     private static LoggedEvent Event(string id, LedgerEventKind kind, string sessionId, EndReason? reason = null) =>
-        new(id, SequenceOf(id), new AuditEntry("alice", kind, sessionId, 1, reason, "203.0.113.7", "Firefox/140", "node-a", Now));
+        new(id, "usersession/alice", SequenceOf(id), new AuditEntry("alice", kind, sessionId, 1, reason, "203.0.113.7", "Firefox/140", "node-a", Now));
 
     private static long SequenceOf(string id) => long.Parse(id.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture);
 }

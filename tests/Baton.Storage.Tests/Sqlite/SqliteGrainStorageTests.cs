@@ -214,7 +214,7 @@ public sealed class SqliteGrainStorageTests : IDisposable
     private static GrainId User(int i) => GrainId.Create("usersession", $"user{i}");
 
     private static LoggedEvent Event(string id) =>
-        new(id, 1, new AuditEntry("alice", Core.Ledgers.LedgerEventKind.SessionStarted, "s1", 1, null, null, null, "node-a", DateTimeOffset.UnixEpoch));
+        new(id, "usersession/alice", 1, new AuditEntry("alice", Core.Ledgers.LedgerEventKind.SessionStarted, "s1", 1, null, null, null, "node-a", DateTimeOffset.UnixEpoch));
 
     private async Task<SqliteDatabase> OpenMigratedAsync()
     {
