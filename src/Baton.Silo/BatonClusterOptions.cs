@@ -31,13 +31,21 @@ public sealed class BatonClusterOptions
     public bool CoHostSilo { get; set; }
 
     /// <summary>
-    /// How long a grain call may take before the caller gives up with a timeout. A session call
-    /// takes milliseconds; a call that was inside a silo when it was killed is never answered, and
-    /// its caller waits this long before the front repeats it (it is idempotent) on the grain's new
-    /// activation, or answers 503. Orleans' default is 30 s, which would hold those users that
-    /// long; a caller held by a partitioned silo is worse than a fast 503 (SECURITY.md 36). Default 2 s.
+    /// How long any grain call may take before its caller gives up with a timeout (503 at the API).
+    /// Orleans' default is 30 s; a caller held that long by a partitioned silo is worse than a fast
+    /// 503 (SECURITY.md 36), and a busy node (password hashing saturates its cores) still answers
+    /// well within this. Default 5 s.
     /// </summary>
-    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a front waits for a session call's answer before it repeats the call (once; every
+    /// session call is idempotent). A call that was inside a silo when it was killed is never
+    /// answered: its user waits this long, then the repeat reaches the grain's new activation. A
+    /// slow answer to the first call is not lost either: the repeat queues behind it on the same
+    /// grain and gets the same outcome, with the whole <see cref="ResponseTimeout"/> to come. Default 2 s.
+    /// </summary>
+    public TimeSpan RepeatAfter { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
     /// How long an API front waits before it repeats an idempotent call that failed because its silo
@@ -136,6 +144,11 @@ public sealed class BatonClusterOptionsValidator : IValidateOptions<BatonCluster
         if (options.ResponseTimeout < TimeSpan.FromMilliseconds(100) || options.ResponseTimeout > TimeSpan.FromMinutes(5))
         {
             failures.Add($"{BatonClusterOptions.SectionName}:ResponseTimeout must be between 100 ms and 5 minutes.");
+        }
+
+        if (options.RepeatAfter < TimeSpan.FromMilliseconds(100) || options.RepeatAfter > options.ResponseTimeout)
+        {
+            failures.Add($"{BatonClusterOptions.SectionName}:RepeatAfter must be at least 100 ms and at most ResponseTimeout.");
         }
 
         if (options.RetryDelay < TimeSpan.Zero || options.RetryDelay > TimeSpan.FromSeconds(30))

@@ -33,6 +33,7 @@ public class ClusterOptionsTests
     [InlineData("ClusterId", "a/b", "Baton:Cluster:ClusterId")]
     [InlineData("ResponseTimeout", "00:00:00.010", "Baton:Cluster:ResponseTimeout")]
     [InlineData("RetryDelay", "00:01:00", "Baton:Cluster:RetryDelay")]
+    [InlineData("RepeatAfter", "00:00:10", "Baton:Cluster:RepeatAfter")]
     [InlineData("Membership:ProbeTimeout", "00:00:00", "Baton:Cluster:Membership:ProbeTimeout")]
     [InlineData("Membership:NumMissedProbesLimit", "0", "Baton:Cluster:Membership:NumMissedProbesLimit")]
     [InlineData("Membership:NumVotesForDeathDeclaration", "0", "Baton:Cluster:Membership:NumVotesForDeathDeclaration")]

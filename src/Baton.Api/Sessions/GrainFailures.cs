@@ -43,17 +43,18 @@ internal static class GrainFailures
     /// <summary>
     /// Makes <paramref name="call"/>, retried once on a stale activation (I8), and once more when its
     /// silo was lost (DESIGN.md §8): after <paramref name="delay"/> when the call failed at once, at
-    /// once when it timed out (a request that was inside the silo when it died gets no answer, and
-    /// the wait for one has already passed). For idempotent calls only: every session call carries
-    /// the ids it would create, so a repeat whose first attempt was stored (or is still running)
-    /// answers the same: a refresh inside the grace returns the same generation, a start the same
-    /// session, an end that it ended. Whatever still fails propagates, and the caller answers 503.
+    /// once when no answer came within <paramref name="patience"/> (a request that was inside the
+    /// silo when it died is never answered; the first attempt is left to finish or fail on its own).
+    /// For idempotent calls only: every session call carries the ids it would create, so a repeat
+    /// whose first attempt was stored, or is still running, answers the same (a refresh inside the
+    /// grace returns the same generation, a start the same session, an end that it ended). Whatever
+    /// still fails propagates, and the caller answers 503.
     /// </summary>
-    public static async Task<T> RetryIdempotentAsync<T>(Func<Task<T>> call, TimeSpan delay, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<T> RetryIdempotentAsync<T>(Func<Task<T>> call, TimeSpan delay, TimeSpan patience, TimeProvider time, CancellationToken cancellationToken)
     {
         try
         {
-            return await GrainCalls.RetryOnceOnStaleActivationAsync(call);
+            return await GrainCalls.RetryOnceOnStaleActivationAsync(call).WaitAsync(patience, time, cancellationToken);
         }
         catch (Exception e) when (IsSiloLost(e))
         {

@@ -19,6 +19,9 @@ namespace Baton.Api.Sessions;
 internal sealed class SessionService(
     IGrainFactory grains, SigningKeys keys, RevokedSessions revoked, IOptions<BatonClusterOptions> cluster, TimeProvider time, ILogger<SessionService> logger)
 {
+    // Embedded, the silo is this process: a call is answered or fails, never swallowed by a dying silo.
+    private readonly TimeSpan _patience = cluster.Value.Enabled ? cluster.Value.RepeatAfter : Timeout.InfiniteTimeSpan;
+
     public async Task<SessionResult> StartAsync(string userId, string? username, ImmutableArray<string> roles, Device device, ClientInfo client, CancellationToken cancellationToken)
     {
         var request = new StartSessionRequest(RandomIds.New(), RandomIds.New(), DeviceDetails.From(device), ClientDetails.From(client), roles, username);
@@ -115,7 +118,7 @@ internal sealed class SessionService(
         var grain = grains.GetGrain<IUserSessionGrain>(userId);
         try
         {
-            return GrainResult<T>.Success(await GrainFailures.RetryIdempotentAsync(() => call(grain), cluster.Value.RetryDelay, time, cancellationToken));
+            return GrainResult<T>.Success(await GrainFailures.RetryIdempotentAsync(() => call(grain), cluster.Value.RetryDelay, _patience, time, cancellationToken));
         }
         catch (Exception e) when (GrainFailures.IsUnavailable(e))
         {
