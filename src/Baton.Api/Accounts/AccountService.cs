@@ -18,6 +18,7 @@ namespace Baton.Api.Accounts;
 internal sealed class AccountService(
     IGrainFactory grains,
     IPasswordHasher<UserAccount> hasher,
+    PasswordWork passwords,
     SessionService sessions,
     PasswordCheckLimiter limiter,
     TimeProvider time)
@@ -42,7 +43,7 @@ internal sealed class AccountService(
             FailedLoginCount: 0,
             LockedUntil: null,
             CreatedAt: time.GetUtcNow());
-        user = user with { PasswordHash = hasher.HashPassword(user, password) };
+        user = user with { PasswordHash = await passwords.RunAsync(() => hasher.HashPassword(user, password), cancellationToken) };
         return await StoreAsync(user, cancellationToken) ? (user, false) : (null, true);
     }
 
@@ -116,7 +117,7 @@ internal sealed class AccountService(
         var now = time.GetUtcNow();
         if (lookup.Account is not { PasswordHash: { } hash } details)
         {
-            hasher.VerifyHashedPassword(Nobody, _decoyHash.Value, password);
+            await passwords.RunAsync(() => hasher.VerifyHashedPassword(Nobody, _decoyHash.Value, password), cancellationToken);
             if (lookup.LockedUntil is { } until && now < until)
             {
                 return PasswordCheck.Failed(ErrorCode.AccountLocked, until - now);
@@ -126,7 +127,7 @@ internal sealed class AccountService(
         }
 
         var user = details.ToAccount();
-        var verdict = hasher.VerifyHashedPassword(user, hash, password);
+        var verdict = await passwords.RunAsync(() => hasher.VerifyHashedPassword(user, hash, password), cancellationToken);
         if (user.IsLockedOutAt(now))
         {
             return PasswordCheck.Failed(ErrorCode.AccountLocked, user.LockedUntil - now);
@@ -151,7 +152,7 @@ internal sealed class AccountService(
             return await FailedAsync(grain, now, cancellationToken);
         }
 
-        var rehashed = verdict == PasswordVerificationResult.SuccessRehashNeeded ? hasher.HashPassword(user, password) : null;
+        var rehashed = verdict == PasswordVerificationResult.SuccessRehashNeeded ? await passwords.RunAsync(() => hasher.HashPassword(user, password), cancellationToken) : null;
         if (user.FailedLoginCount > 0 || rehashed is not null)
         {
             await CallAsync(async () => { await grain.RecordSuccessAsync(rehashed); return true; }, cancellationToken);
@@ -211,7 +212,7 @@ internal sealed class AccountService(
             return check;
         }
 
-        var newHash = hasher.HashPassword(user, newPassword);
+        var newHash = await passwords.RunAsync(() => hasher.HashPassword(user, newPassword), cancellationToken);
         return await CallAsync(() => grain.SetPasswordAsync(userId, newHash, RandomIds.New()), cancellationToken)
             ? check
             : PasswordCheck.Failed(ErrorCode.InvalidCredentials);

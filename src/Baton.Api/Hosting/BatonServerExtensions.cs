@@ -66,6 +66,7 @@ internal static class BatonServerExtensions
         services.AddHostedService<RevocationFollower>();
         services.AddSingleton<AccountService>();
         services.AddSingleton<PasswordCheckLimiter>();
+        services.AddSingleton<PasswordWork>();
         services.AddSingleton<RefreshCookies>();
         services.AddSingleton<ExternalProviders>();
         services.AddSingleton<ExternalProviderClient>();

@@ -21,6 +21,9 @@ internal static class GrainFailures
         InconsistentStateException => true,
         // Unreachable silos, rejected or timed-out messages, failed activations.
         SiloUnavailableException or OrleansMessageRejectionException or TimeoutException or ConnectionFailedException => true,
+        // Orleans gave up on a message (it expired before placement completed: a starved or
+        // partitioned silo). Baton passes no token of its own to a grain call, so it is never ours.
+        OperationCanceledException => true,
         OrleansException { InnerException: { } inner } => IsUnavailable(inner),
         AggregateException { InnerExceptions: [var only] } => IsUnavailable(only),
         _ => false,
