@@ -81,6 +81,12 @@ export interface KeyView {
   state: 'signing' | 'pending' | 'verifying' | 'expired';
 }
 
+/** A provider Baton signs in through (`GET /v1/auth/external`): its name (in the URLs) and the name to show. */
+export interface ExternalProvider {
+  name: string;
+  display_name: string;
+}
+
 export interface KickResult {
   ended: number;
 }

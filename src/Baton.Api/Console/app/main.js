@@ -1,7 +1,8 @@
 // Built from clients/js by `npm run build:console`; edit the TypeScript there, not this file.
 // Baton's console: the account page for everyone and the admin page for the admin role, on the
 // JavaScript client in cookie mode (the refresh token never reaches this script). No inline
-// script or style anywhere, so the page runs under a CSP of 'self' only.
+// script or style anywhere, so the page runs under a CSP of 'self' only. Sign-in through an
+// external provider comes back here with a one-time ?code=, exchanged in cookie mode.
 import { BatonClient, BatonError } from '../src/index.js';
 const client = new BatonClient({ transport: 'cookie' });
 let me = null;
@@ -169,8 +170,20 @@ async function loadMySessions() {
         }
     }
 }
-async function loadUser(userId) {
-    const [user, sessions] = await Promise.all([client.admin.user(userId), client.admin.sessions(userId)]);
+/** A user by username, else by id (a username is tried first; an id is 22 random characters no one picks as a name). */
+async function findUser(query) {
+    try {
+        return await client.admin.userByName(query);
+    }
+    catch (error) {
+        if (error instanceof BatonError && (error.status === 404 || error.status === 400)) {
+            return client.admin.user(query);
+        }
+        throw error;
+    }
+}
+async function loadUser(userId, found) {
+    const [user, sessions] = await Promise.all([found ?? client.admin.user(userId), client.admin.sessions(userId)]);
     shownUser = userId;
     renderUser(user);
     const body = $('user-sessions').tBodies[0];
@@ -275,8 +288,8 @@ function wire() {
     });
     $('find-form').addEventListener('submit', (e) => {
         e.preventDefault();
-        const id = $('find-id').value.trim();
-        loadUser(id).then(() => show('status', false)).catch((err) => {
+        const query = $('find-id').value.trim();
+        findUser(query).then((user) => loadUser(user.user_id, user)).then(() => show('status', false)).catch((err) => {
             show('user', false);
             status(describe(err), true);
         });
@@ -297,9 +310,58 @@ function wire() {
         return 'Keys rotated: the new keys are published and sign after the activation delay.';
     }));
 }
+/** This page's address without query or fragment: where an external sign-in comes back to (it must be in Baton:External:ReturnUrls). */
+function consoleUrl() {
+    return location.origin + location.pathname;
+}
+/** A link per enabled provider; the device name typed by then goes along. */
+async function showProviders() {
+    let providers;
+    try {
+        providers = await client.externalProviders();
+    }
+    catch {
+        return; // An older Baton, or none configured: the password form alone.
+    }
+    const list = $('external-providers');
+    list.replaceChildren();
+    for (const p of providers) {
+        const link = document.createElement('a');
+        link.className = 'button';
+        link.textContent = `Sign in with ${p.display_name}`;
+        const target = () => {
+            const name = $('device-name').value.trim();
+            return client.externalSignInUrl(p.name, consoleUrl(), { type: 'web', ...(name ? { name } : {}) });
+        };
+        link.href = target();
+        link.addEventListener('click', () => {
+            link.href = target();
+        });
+        list.append(link);
+    }
+    show('external', providers.length > 0);
+}
+/** The one-time code an external sign-in brought back, taken out of the address bar (and history) at once. */
+function takeCode() {
+    const params = new URLSearchParams(location.search);
+    const code = params.get('code');
+    if (code !== null) {
+        params.delete('code');
+        const rest = params.toString();
+        history.replaceState(history.state, '', location.pathname + (rest ? `?${rest}` : '') + location.hash);
+    }
+    return code;
+}
 async function start() {
     wire();
+    void showProviders();
+    const code = takeCode();
     try {
+        if (code !== null) {
+            await client.exchangeExternalCode(code);
+            await signedInView();
+            return;
+        }
         if (await client.restore()) {
             await signedInView();
             return;
