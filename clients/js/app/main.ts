@@ -8,6 +8,9 @@ const client = new BatonClient({ transport: 'cookie' });
 let me: Me | null = null;
 let shownUser: string | null = null;
 let watch: ReturnType<typeof setInterval> | null = null;
+/** Display names of the enabled providers, by name, once `providersShown` settles. */
+const providerNames = new Map<string, string>();
+let providersShown: Promise<void> = Promise.resolve();
 
 /** How often the page asks whether its session still lives, so a kick shows within a second. */
 const WATCH_MS = 500;
@@ -159,7 +162,7 @@ async function signedInView(): Promise<void> {
   $('who-name').textContent = me.username ?? me.id;
   show('nav-admin', me.roles.includes('admin'));
   route();
-  await loadMySessions();
+  await Promise.all([loadMySessions(), loadSignInWays()]);
   if (watch === null) {
     watch = setInterval(() => {
       if (document.visibilityState === 'visible' && client.signedIn) {
@@ -168,6 +171,21 @@ async function signedInView(): Promise<void> {
       }
     }, WATCH_MS);
   }
+}
+
+/** An account made by an external sign-in has no password: no password form, and a line saying how it signs in. */
+async function loadSignInWays(): Promise<void> {
+  const [ways] = await Promise.all([client.myIdentities().catch(() => null), providersShown]);
+  const names = (ways?.identities ?? []).map((i) => {
+    const provider = providerNames.get(i.provider) ?? i.provider;
+    return i.username ? `${provider} (${i.username})` : provider;
+  });
+  show('password-section', ways?.has_password !== false);
+  const line = $('sign-in-ways');
+  line.textContent = ways?.has_password === false
+    ? `This account has no password; it signs in with ${names.join(', ')}.`
+    : names.length ? `You can also sign in with ${names.join(', ')}.` : '';
+  line.hidden = line.textContent === '';
 }
 
 async function loadMySessions(): Promise<void> {
@@ -361,6 +379,7 @@ async function showProviders(): Promise<void> {
   const list = $('external-providers');
   list.replaceChildren();
   for (const p of providers) {
+    providerNames.set(p.name, p.display_name);
     const link = document.createElement('a');
     link.className = 'button';
     link.textContent = `Sign in with ${p.display_name}`;
@@ -393,7 +412,7 @@ function takeCode(): string | null {
 
 async function start(): Promise<void> {
   wire();
-  void showProviders();
+  providersShown = showProviders();
   const code = takeCode();
   try {
     if (code !== null) {

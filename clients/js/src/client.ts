@@ -18,6 +18,7 @@ import { BatonError, readProblem } from './errors.js';
 import type {
   Device,
   ExternalProvider,
+  IdentitiesView,
   KeyView,
   KickResult,
   Me,
@@ -290,6 +291,11 @@ export class BatonClient extends EventTarget {
   /** My active sessions; `current` marks this one. */
   mySessions(): Promise<SessionView[]> {
     return this.json<SessionView[]>('GET', '/v1/me/sessions');
+  }
+
+  /** Whether I have a password, and the external identities I sign in with. */
+  myIdentities(): Promise<IdentitiesView> {
+    return this.json<IdentitiesView>('GET', '/v1/me/identities');
   }
 
   /** Signs one of my sessions out (reason `revoked`). */

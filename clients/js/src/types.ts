@@ -87,6 +87,21 @@ export interface ExternalProvider {
   display_name: string;
 }
 
+/** The signed-in user's ways to sign in (`GET /v1/me/identities`). */
+export interface IdentitiesView {
+  has_password: boolean;
+  identities: IdentityView[];
+}
+
+/** One linked external identity. */
+export interface IdentityView {
+  provider: string;
+  subject: string;
+  username: string | null;
+  email: string | null;
+  linked_at: string;
+}
+
 export interface KickResult {
   ended: number;
 }

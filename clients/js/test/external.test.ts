@@ -66,6 +66,19 @@ describe('BatonClient external sign-in', () => {
   });
 });
 
+describe('BatonClient identities', () => {
+  it('myIdentities_CallsMeIdentities_WithTheToken', async () => {
+    const { baton, client: c } = client();
+    await c.login('alice', 'a long passphrase');
+
+    await c.myIdentities();
+
+    const call = baton.calls[1]!;
+    assert.equal(`${call.method} ${call.path}`, 'GET /v1/me/identities');
+    assert.match(call.headers.get('Authorization') ?? '', /^Bearer /);
+  });
+});
+
 describe('BatonClient admin helpers', () => {
   it('adminUserByName_CallsTheUsernameQuery_Encoded', async () => {
     const { baton, client: c } = client();

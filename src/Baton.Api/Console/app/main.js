@@ -8,6 +8,9 @@ const client = new BatonClient({ transport: 'cookie' });
 let me = null;
 let shownUser = null;
 let watch = null;
+/** Display names of the enabled providers, by name, once `providersShown` settles. */
+const providerNames = new Map();
+let providersShown = Promise.resolve();
 /** How often the page asks whether its session still lives, so a kick shows within a second. */
 const WATCH_MS = 500;
 const REASONS = {
@@ -138,7 +141,7 @@ async function signedInView() {
     $('who-name').textContent = me.username ?? me.id;
     show('nav-admin', me.roles.includes('admin'));
     route();
-    await loadMySessions();
+    await Promise.all([loadMySessions(), loadSignInWays()]);
     if (watch === null) {
         watch = setInterval(() => {
             if (document.visibilityState === 'visible' && client.signedIn) {
@@ -147,6 +150,20 @@ async function signedInView() {
             }
         }, WATCH_MS);
     }
+}
+/** An account made by an external sign-in has no password: no password form, and a line saying how it signs in. */
+async function loadSignInWays() {
+    const [ways] = await Promise.all([client.myIdentities().catch(() => null), providersShown]);
+    const names = (ways?.identities ?? []).map((i) => {
+        const provider = providerNames.get(i.provider) ?? i.provider;
+        return i.username ? `${provider} (${i.username})` : provider;
+    });
+    show('password-section', ways?.has_password !== false);
+    const line = $('sign-in-ways');
+    line.textContent = ways?.has_password === false
+        ? `This account has no password; it signs in with ${names.join(', ')}.`
+        : names.length ? `You can also sign in with ${names.join(', ')}.` : '';
+    line.hidden = line.textContent === '';
 }
 async function loadMySessions() {
     const sessions = await client.mySessions();
@@ -326,6 +343,7 @@ async function showProviders() {
     const list = $('external-providers');
     list.replaceChildren();
     for (const p of providers) {
+        providerNames.set(p.name, p.display_name);
         const link = document.createElement('a');
         link.className = 'button';
         link.textContent = `Sign in with ${p.display_name}`;
@@ -354,7 +372,7 @@ function takeCode() {
 }
 async function start() {
     wire();
-    void showProviders();
+    providersShown = showProviders();
     const code = takeCode();
     try {
         if (code !== null) {

@@ -185,6 +185,10 @@ export class BatonClient extends EventTarget {
     mySessions() {
         return this.json('GET', '/v1/me/sessions');
     }
+    /** Whether I have a password, and the external identities I sign in with. */
+    myIdentities() {
+        return this.json('GET', '/v1/me/identities');
+    }
     /** Signs one of my sessions out (reason `revoked`). */
     async revokeMySession(sessionId) {
         await this.json('DELETE', `/v1/me/sessions/${encodeURIComponent(sessionId)}`);
