@@ -6,8 +6,9 @@ using Microsoft.Playwright;
 namespace Baton.Browser.Tests;
 
 /// <summary>
-/// One Baton.Api process (30 s access tokens, no clock skew, no rate limits, an admin) and one
-/// headless chromium for the console tests, which run one after another so metric deltas are theirs.
+/// One Baton.Api process (30 s access tokens, no clock skew, no rate limits, an admin, the provider
+/// <c>gitee</c> pointing at a <see cref="FakeProvider"/> on loopback with the console as its return URL)
+/// and one headless chromium for the console tests, which run one after another so metric deltas are theirs.
 /// </summary>
 public sealed class ConsoleFixture : IAsyncLifetime
 {
@@ -20,8 +21,12 @@ public sealed class ConsoleFixture : IAsyncLifetime
     private IPlaywright? _playwright;
     private IBrowser? _browser;
     private BatonProcess? _baton;
+    private FakeProvider? _provider;
 
     public BatonProcess Baton => _baton ?? throw new InvalidOperationException("Baton did not start.");
+
+    /// <summary>The OAuth 2.0 provider Baton knows as <c>gitee</c> (the gitee preset, its endpoints moved here).</summary>
+    public FakeProvider Provider => _provider ?? throw new InvalidOperationException("The fake provider did not start.");
 
     public IBrowser Browser => _browser ?? throw new InvalidOperationException("chromium did not start.");
 
@@ -39,8 +44,19 @@ public sealed class ConsoleFixture : IAsyncLifetime
 
         Directory.CreateDirectory(_directory);
         Directory.CreateDirectory(Screenshots);
+        _provider = await FakeProvider.StartAsync();
+        var port = BatonProcess.FreeLoopbackPort();
+        var fake = _provider.BaseUrl;
         _baton = await BatonProcess.StartAsync(Path.Combine(_directory, "baton.db"), new Dictionary<string, string>
         {
+            ["Baton:External:ReturnUrls:0"] = $"http://127.0.0.1:{port}/console/",
+            ["Baton:External:Providers:gitee:ClientId"] = FakeProvider.OAuthClientId,
+            ["Baton:External:Providers:gitee:ClientSecret"] = FakeProvider.OAuthClientSecret,
+            ["Baton:External:Providers:gitee:AuthorizationEndpoint"] = fake + "/authorize",
+            ["Baton:External:Providers:gitee:TokenEndpoint"] = fake + "/token",
+            ["Baton:External:Providers:gitee:UserInfoEndpoint"] = fake + "/user",
+            ["Baton:External:Providers:gitee:RequireHttps"] = "false",
+            ["Baton:External:Providers:gitee:CreateUsers"] = "true",
             ["Baton:Bootstrap:AdminUsername"] = AdminUsername,
             ["Baton:Bootstrap:AdminPassword"] = AdminPassword,
             ["Baton:Tokens:AccessTokenLifetime"] = AccessTokenLifetime.ToString("c", CultureInfo.InvariantCulture),
@@ -49,7 +65,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
             ["Baton:RateLimits:RegisterPerMinute"] = "0",
             ["Baton:RateLimits:RefreshPerMinute"] = "0",
             ["Baton:RateLimits:PasswordChecksPerMinute"] = "0",
-        });
+        }, port: port);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -69,6 +85,11 @@ public sealed class ConsoleFixture : IAsyncLifetime
         if (_baton is not null)
         {
             await _baton.DisposeAsync();
+        }
+
+        if (_provider is not null)
+        {
+            await _provider.DisposeAsync();
         }
 
         if (Directory.Exists(_directory))

@@ -6,6 +6,7 @@ namespace Baton.External.Tests;
 public sealed class ExternalOpenApiTests(ExternalFixture fixture) : IClassFixture<ExternalFixture>
 {
     [Theory]
+    [InlineData("/v1/auth/external", "get")]
     [InlineData("/v1/auth/external/{provider}", "get")]
     [InlineData("/v1/auth/external/{provider}/callback", "get")]
     [InlineData("/v1/auth/external/exchange", "post")]

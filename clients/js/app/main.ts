@@ -1,12 +1,16 @@
 // Baton's console: the account page for everyone and the admin page for the admin role, on the
 // JavaScript client in cookie mode (the refresh token never reaches this script). No inline
-// script or style anywhere, so the page runs under a CSP of 'self' only.
-import { BatonClient, BatonError, type Me, type SessionEnd, type SessionView, type UserView } from '../src/index.js';
+// script or style anywhere, so the page runs under a CSP of 'self' only. Sign-in through an
+// external provider comes back here with a one-time ?code=, exchanged in cookie mode.
+import { BatonClient, BatonError, type ExternalProvider, type Me, type SessionEnd, type SessionView, type UserView } from '../src/index.js';
 
 const client = new BatonClient({ transport: 'cookie' });
 let me: Me | null = null;
 let shownUser: string | null = null;
 let watch: ReturnType<typeof setInterval> | null = null;
+/** Display names of the enabled providers, by name, once `providersShown` settles. */
+const providerNames = new Map<string, string>();
+let providersShown: Promise<void> = Promise.resolve();
 
 /** How often the page asks whether its session still lives, so a kick shows within a second. */
 const WATCH_MS = 500;
@@ -158,7 +162,7 @@ async function signedInView(): Promise<void> {
   $('who-name').textContent = me.username ?? me.id;
   show('nav-admin', me.roles.includes('admin'));
   route();
-  await loadMySessions();
+  await Promise.all([loadMySessions(), loadSignInWays()]);
   if (watch === null) {
     watch = setInterval(() => {
       if (document.visibilityState === 'visible' && client.signedIn) {
@@ -167,6 +171,21 @@ async function signedInView(): Promise<void> {
       }
     }, WATCH_MS);
   }
+}
+
+/** An account made by an external sign-in has no password: no password form, and a line saying how it signs in. */
+async function loadSignInWays(): Promise<void> {
+  const [ways] = await Promise.all([client.myIdentities().catch(() => null), providersShown]);
+  const names = (ways?.identities ?? []).map((i) => {
+    const provider = providerNames.get(i.provider) ?? i.provider;
+    return i.username ? `${provider} (${i.username})` : provider;
+  });
+  show('password-section', ways?.has_password !== false);
+  const line = $('sign-in-ways');
+  line.textContent = ways?.has_password === false
+    ? `This account has no password; it signs in with ${names.join(', ')}.`
+    : names.length ? `You can also sign in with ${names.join(', ')}.` : '';
+  line.hidden = line.textContent === '';
 }
 
 async function loadMySessions(): Promise<void> {
@@ -192,8 +211,21 @@ async function loadMySessions(): Promise<void> {
   }
 }
 
-async function loadUser(userId: string): Promise<void> {
-  const [user, sessions] = await Promise.all([client.admin.user(userId), client.admin.sessions(userId)]);
+/** A user by username, else by id (a username is tried first; an id is 22 random characters no one picks as a name). */
+async function findUser(query: string): Promise<UserView> {
+  try {
+    return await client.admin.userByName(query);
+  } catch (error) {
+    if (error instanceof BatonError && (error.status === 404 || error.status === 400)) {
+      return client.admin.user(query);
+    }
+
+    throw error;
+  }
+}
+
+async function loadUser(userId: string, found?: UserView): Promise<void> {
+  const [user, sessions] = await Promise.all([found ?? client.admin.user(userId), client.admin.sessions(userId)]);
   shownUser = userId;
   renderUser(user);
   const body = $<HTMLTableElement>('user-sessions').tBodies[0]!;
@@ -306,8 +338,8 @@ function wire(): void {
 
   $('find-form').addEventListener('submit', (e) => {
     e.preventDefault();
-    const id = $<HTMLInputElement>('find-id').value.trim();
-    loadUser(id).then(() => show('status', false)).catch((err: unknown) => {
+    const query = $<HTMLInputElement>('find-id').value.trim();
+    findUser(query).then((user) => loadUser(user.user_id, user)).then(() => show('status', false)).catch((err: unknown) => {
       show('user', false);
       status(describe(err), true);
     });
@@ -330,9 +362,65 @@ function wire(): void {
   }));
 }
 
+/** This page's address without query or fragment: where an external sign-in comes back to (it must be in Baton:External:ReturnUrls). */
+function consoleUrl(): string {
+  return location.origin + location.pathname;
+}
+
+/** A link per enabled provider; the device name typed by then goes along. */
+async function showProviders(): Promise<void> {
+  let providers: ExternalProvider[];
+  try {
+    providers = await client.externalProviders();
+  } catch {
+    return; // An older Baton, or none configured: the password form alone.
+  }
+
+  const list = $('external-providers');
+  list.replaceChildren();
+  for (const p of providers) {
+    providerNames.set(p.name, p.display_name);
+    const link = document.createElement('a');
+    link.className = 'button';
+    link.textContent = `Sign in with ${p.display_name}`;
+    const target = (): string => {
+      const name = $<HTMLInputElement>('device-name').value.trim();
+      return client.externalSignInUrl(p.name, consoleUrl(), { type: 'web', ...(name ? { name } : {}) });
+    };
+    link.href = target();
+    link.addEventListener('click', () => {
+      link.href = target();
+    });
+    list.append(link);
+  }
+
+  show('external', providers.length > 0);
+}
+
+/** The one-time code an external sign-in brought back, taken out of the address bar (and history) at once. */
+function takeCode(): string | null {
+  const params = new URLSearchParams(location.search);
+  const code = params.get('code');
+  if (code !== null) {
+    params.delete('code');
+    const rest = params.toString();
+    history.replaceState(history.state, '', location.pathname + (rest ? `?${rest}` : '') + location.hash);
+  }
+
+  return code;
+}
+
 async function start(): Promise<void> {
   wire();
+  providersShown = showProviders();
+  const code = takeCode();
   try {
+    if (code !== null) {
+      await client.exchangeExternalCode(code);
+      await signedInView();
+      return;
+    }
+
     if (await client.restore()) {
       await signedInView();
       return;

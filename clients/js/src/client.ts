@@ -17,6 +17,8 @@ import {
 import { BatonError, readProblem } from './errors.js';
 import type {
   Device,
+  ExternalProvider,
+  IdentitiesView,
   KeyView,
   KickResult,
   Me,
@@ -151,20 +153,39 @@ export class BatonClient extends EventTarget {
   }
 
   /** Signs in; in cookie mode the refresh token goes only into Baton's HttpOnly cookie. */
-  async login(username: string, password: string, device?: Device): Promise<TokenPair> {
-    const headers = new Headers({ 'Content-Type': 'application/json' });
-    if (this.transport === 'cookie') {
-      headers.set('X-Baton-Transport', 'cookie');
-    }
+  login(username: string, password: string, device?: Device): Promise<TokenPair> {
+    return this.startSession('/v1/auth/login', { username, password, device });
+  }
 
-    const response = await this.raw('/v1/auth/login', { method: 'POST', headers, body: JSON.stringify({ username, password, device }) });
+  /** The external providers Baton offers (enabled ones only; no token needed). */
+  async externalProviders(): Promise<ExternalProvider[]> {
+    const response = await this.raw('/v1/auth/external', { method: 'GET' });
     if (!response.ok) {
       throw new BatonError(response.status, await readProblem(response));
     }
 
-    const pair = (await response.json()) as TokenPair;
-    await this.accept(pair, true);
-    return pair;
+    return (await response.json()) as ExternalProvider[];
+  }
+
+  /**
+   * Where to send the browser to sign in through `provider`: Baton redirects it to the provider and,
+   * after the callback, to `returnTo?code=…` (`returnTo` must be in Baton:External:ReturnUrls);
+   * finish with `exchangeExternalCode`.
+   */
+  externalSignInUrl(provider: string, returnTo: string, device?: Device): string {
+    const query = new URLSearchParams({ return_to: returnTo });
+    for (const [key, value] of [['device_id', device?.id], ['device_type', device?.type], ['device_name', device?.name]] as const) {
+      if (value) {
+        query.set(key, value);
+      }
+    }
+
+    return `${this.baseUrl}/v1/auth/external/${encodeURIComponent(provider)}?${query.toString()}`;
+  }
+
+  /** Redeems the one-time code an external sign-in brought back; in cookie mode the refresh token goes only into Baton's HttpOnly cookie. */
+  exchangeExternalCode(code: string): Promise<TokenPair> {
+    return this.startSession('/v1/auth/external/exchange', { code });
   }
 
   /**
@@ -272,6 +293,11 @@ export class BatonClient extends EventTarget {
     return this.json<SessionView[]>('GET', '/v1/me/sessions');
   }
 
+  /** Whether I have a password, and the external identities I sign in with. */
+  myIdentities(): Promise<IdentitiesView> {
+    return this.json<IdentitiesView>('GET', '/v1/me/identities');
+  }
+
   /** Signs one of my sessions out (reason `revoked`). */
   async revokeMySession(sessionId: string): Promise<void> {
     await this.json<void>('DELETE', `/v1/me/sessions/${encodeURIComponent(sessionId)}`);
@@ -285,6 +311,9 @@ export class BatonClient extends EventTarget {
   /** The admin API (admin role). */
   readonly admin = {
     user: (userId: string): Promise<UserView> => this.json<UserView>('GET', adminPath(userId)),
+    /** The account with this username (Baton normalizes it as at registration); 404 `not_found` when there is none. */
+    userByName: (username: string): Promise<UserView> =>
+      this.json<UserView>('GET', `/v1/admin/users?${new URLSearchParams({ username }).toString()}`),
     sessions: (userId: string): Promise<SessionView[]> => this.json<SessionView[]>('GET', `${adminPath(userId)}/sessions`),
     kick: (userId: string): Promise<KickResult> => this.json<KickResult>('POST', `${adminPath(userId)}/kick`),
     revokeSession: (userId: string, sessionId: string): Promise<void> =>
@@ -316,6 +345,22 @@ export class BatonClient extends EventTarget {
     }
 
     return (response.status === 204 ? undefined : await response.json()) as T;
+  }
+
+  private async startSession(path: string, body: unknown): Promise<TokenPair> {
+    const headers = new Headers({ 'Content-Type': 'application/json' });
+    if (this.transport === 'cookie') {
+      headers.set('X-Baton-Transport', 'cookie');
+    }
+
+    const response = await this.raw(path, { method: 'POST', headers, body: JSON.stringify(body) });
+    if (!response.ok) {
+      throw new BatonError(response.status, await readProblem(response));
+    }
+
+    const pair = (await response.json()) as TokenPair;
+    await this.accept(pair, true);
+    return pair;
   }
 
   private async signOut(path: string): Promise<void> {

@@ -81,6 +81,27 @@ export interface KeyView {
   state: 'signing' | 'pending' | 'verifying' | 'expired';
 }
 
+/** A provider Baton signs in through (`GET /v1/auth/external`): its name (in the URLs) and the name to show. */
+export interface ExternalProvider {
+  name: string;
+  display_name: string;
+}
+
+/** The signed-in user's ways to sign in (`GET /v1/me/identities`). */
+export interface IdentitiesView {
+  has_password: boolean;
+  identities: IdentityView[];
+}
+
+/** One linked external identity. */
+export interface IdentityView {
+  provider: string;
+  subject: string;
+  username: string | null;
+  email: string | null;
+  linked_at: string;
+}
+
 export interface KickResult {
   ended: number;
 }

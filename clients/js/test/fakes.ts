@@ -166,6 +166,8 @@ class FakeWindow implements StorageEventSourceLike {
 export interface Call {
   method: string;
   path: string;
+  /** The query string, with its `?` (empty when none). */
+  search: string;
   headers: Headers;
   body: string | null;
   credentials: RequestCredentials | undefined;
@@ -184,6 +186,10 @@ export class FakeBaton {
   /** Refresh answers wait for this before being sent, so tests can hold them on the wire. */
   refreshGate: Promise<void> | null = null;
   silentRefresh = false;
+  /** What `GET /v1/auth/external` answers. */
+  externalProviders: { name: string; display_name: string }[] = [];
+  /** One-time codes `POST /v1/auth/external/exchange` redeems (each once). */
+  readonly externalCodes = new Set<string>();
   private generation = 0;
   private cookie: string | null = null;
   private endedReason: string | null = null;
@@ -211,9 +217,22 @@ export class FakeBaton {
     const headers = new Headers(init.headers);
     const body = typeof init.body === 'string' ? init.body : null;
     const method = init.method ?? 'GET';
-    this.calls.push({ method, path: url.pathname, headers, body, credentials: init.credentials });
+    this.calls.push({ method, path: url.pathname, search: url.search, headers, body, credentials: init.credentials });
     await settle();
     if (url.pathname === '/v1/auth/login') {
+      return this.issue(headers.get('X-Baton-Transport') === 'cookie');
+    }
+
+    if (url.pathname === '/v1/auth/external' && method === 'GET') {
+      return Response.json(this.externalProviders);
+    }
+
+    if (url.pathname === '/v1/auth/external/exchange') {
+      const code = body ? (JSON.parse(body) as { code?: string }).code : undefined;
+      if (code === undefined || !this.externalCodes.delete(code)) {
+        return problem(400, { code: 'invalid_code' });
+      }
+
       return this.issue(headers.get('X-Baton-Transport') === 'cookie');
     }
 

@@ -29,6 +29,7 @@ internal static partial class ExternalAuthApi
     public static RouteGroupBuilder MapExternalAuthApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/v1/auth/external").WithTags("External sign-in");
+        group.MapGet("", ListProviders);
         group.MapGet("/{provider}", Start).RequireRateLimiting(RateLimits.Login);
         group.MapGet("/{provider}/callback", Callback).RequireRateLimiting(RateLimits.Login);
         group.MapPost("/exchange", Exchange).Validate<ExchangeRequest>().RequireRateLimiting(RateLimits.Login);
@@ -39,6 +40,10 @@ internal static partial class ExternalAuthApi
         identities.MapDelete("/{provider}", UnlinkIdentity);
         return group;
     }
+
+    /// <summary>The enabled providers a sign-in page can offer (names and display names only; nothing secret).</summary>
+    public static Ok<ExternalProviderView[]> ListProviders(ExternalProviders providers) =>
+        TypedResults.Ok(providers.Enabled.Select(p => new ExternalProviderView(p.Name, p.DisplayName)).ToArray());
 
     /// <summary>Redirects the browser to the provider, with state, PKCE (S256) and, for OIDC, a nonce bound to it by the flow cookie.</summary>
     public static async Task<Results<RedirectHttpResult, ProblemHttpResult>> Start(
@@ -371,6 +376,9 @@ public sealed record LinkIdentityRequest(string? Provider, string? ReturnTo) : I
         errors.Optional("return_to", ReturnTo, 2048);
     }
 }
+
+/// <summary>A provider a sign-in page can offer: its name (in the URLs) and the name to show.</summary>
+public sealed record ExternalProviderView(string Name, string DisplayName);
 
 /// <summary>Where to send the browser to link an identity.</summary>
 public sealed record LinkStarted(string AuthorizationUrl);

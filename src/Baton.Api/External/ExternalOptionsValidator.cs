@@ -43,6 +43,7 @@ internal sealed partial class ExternalOptionsValidator(IOptions<BatonClusterOpti
                 continue;
             }
 
+            require(provider.DisplayName.Length <= 64, $"{p}:DisplayName must be at most 64 characters.");
             require(provider.ClientId.Length > 0, $"{p}:ClientId must be set.");
             require(provider.ClientSecret.Length > 0, $"{p}:ClientSecret must be set.");
             if (provider.Protocol == ExternalProtocol.Oidc)

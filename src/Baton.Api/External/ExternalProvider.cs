@@ -16,6 +16,7 @@ internal enum ExternalProtocol
 /// <summary>A configured provider with its preset applied (<see cref="From"/>).</summary>
 internal sealed record ExternalProvider(
     string Name,
+    string DisplayName,
     ExternalProtocol Protocol,
     bool Enabled,
     string ClientId,
@@ -52,13 +53,13 @@ internal sealed record ExternalProvider(
             // the user is GET https://gitee.com/api/v5/user?access_token=... (API v5, fields id, login,
             // name, email; https://gitee.com/api/v5/swagger#/getV5User). Scope user_info is the profile.
             "gitee" => new Preset(ExternalProtocol.OAuth2, "https://gitee.com/oauth/authorize", "https://gitee.com/oauth/token", "https://gitee.com/api/v5/user",
-                ["user_info"], Basic: false, TokenInQuery: true),
+                ["user_info"], Basic: false, TokenInQuery: true, "Gitee"),
             // GitHub OAuth apps (docs.github.com, "Authorizing OAuth apps"): PKCE S256 is supported; the
             // token endpoint answers JSON when asked with Accept: application/json; GET /user needs a User-Agent.
             "github" => new Preset(ExternalProtocol.OAuth2, "https://github.com/login/oauth/authorize", "https://github.com/login/oauth/access_token", "https://api.github.com/user",
-                ["read:user", "user:email"], Basic: false, TokenInQuery: false),
-            "oauth2" => new Preset(ExternalProtocol.OAuth2, null, null, null, [], Basic: true, TokenInQuery: false),
-            "oidc" => new Preset(ExternalProtocol.Oidc, null, null, null, ["openid", "profile", "email"], Basic: true, TokenInQuery: false),
+                ["read:user", "user:email"], Basic: false, TokenInQuery: false, "GitHub"),
+            "oauth2" => new Preset(ExternalProtocol.OAuth2, null, null, null, [], Basic: true, TokenInQuery: false, null),
+            "oidc" => new Preset(ExternalProtocol.Oidc, null, null, null, ["openid", "profile", "email"], Basic: true, TokenInQuery: false, null),
             _ => null,
         };
         if (preset is null)
@@ -69,6 +70,7 @@ internal sealed record ExternalProvider(
         var oidc = preset.Protocol == ExternalProtocol.Oidc;
         return new ExternalProvider(
             name,
+            string.IsNullOrWhiteSpace(o.DisplayName) ? preset.DisplayName ?? name : o.DisplayName.Trim(),
             preset.Protocol,
             o.Enabled,
             o.ClientId ?? "",
@@ -87,5 +89,5 @@ internal sealed record ExternalProvider(
             o.UserInfoTokenInQuery ?? preset.TokenInQuery);
     }
 
-    private sealed record Preset(ExternalProtocol Protocol, string? Authorize, string? Token, string? User, ImmutableArray<string> Scopes, bool Basic, bool TokenInQuery);
+    private sealed record Preset(ExternalProtocol Protocol, string? Authorize, string? Token, string? User, ImmutableArray<string> Scopes, bool Basic, bool TokenInQuery, string? DisplayName);
 }

@@ -14,6 +14,9 @@ internal sealed class ExternalProviders(IOptions<ExternalOptions> options)
 
     public ExternalOptions Options => options.Value;
 
+    /// <summary>The enabled providers, by name.</summary>
+    public IEnumerable<ExternalProvider> Enabled => _providers.Values.Where(p => p.Enabled).OrderBy(p => p.Name, StringComparer.Ordinal);
+
     /// <summary>The provider of that name, or the code that says why there is none to use.</summary>
     public (ExternalProvider? Provider, ErrorCode? Error) Find(string name) =>
         !_providers.TryGetValue(name, out var provider) ? (null, ErrorCode.UnknownProvider)

@@ -10,6 +10,9 @@ public sealed class ExternalProviderOptions
     /// </summary>
     public string? Type { get; set; }
 
+    /// <summary>The name sign-in pages show ("Sign in with …"); default the preset's (<c>Gitee</c>, <c>GitHub</c>), else the provider's name.</summary>
+    public string? DisplayName { get; set; }
+
     /// <summary>Whether sign-ins through it are accepted. Default true.</summary>
     public bool Enabled { get; set; } = true;
 

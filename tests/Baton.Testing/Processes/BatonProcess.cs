@@ -41,12 +41,13 @@ public sealed class BatonProcess : IAsyncDisposable
     /// <summary>
     /// Starts Baton on <paramref name="databasePath"/> with <paramref name="settings"/> (configuration
     /// keys, <c>:</c>-separated) and <paramref name="arguments"/>, in <paramref name="workingDirectory"/>
-    /// (default: the database's folder), and waits until it is ready.
+    /// (default: the database's folder), on <paramref name="port"/> (default: a free one; pass
+    /// <see cref="FreeLoopbackPort"/> to put Baton's own address into its settings), and waits until it is ready.
     /// </summary>
     public static async Task<BatonProcess> StartAsync(
-        string databasePath, IReadOnlyDictionary<string, string> settings, string? workingDirectory = null, IReadOnlyList<string>? arguments = null)
+        string databasePath, IReadOnlyDictionary<string, string> settings, string? workingDirectory = null, IReadOnlyList<string>? arguments = null, int? port = null)
     {
-        var port = FreeLoopbackPort();
+        port ??= FreeLoopbackPort();
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Baton.Api.dll"), .. arguments ?? []])
         {
             WorkingDirectory = workingDirectory ?? Path.GetDirectoryName(databasePath)!,
@@ -134,7 +135,8 @@ public sealed class BatonProcess : IAsyncDisposable
         }
     }
 
-    private static int FreeLoopbackPort()
+    /// <summary>A loopback port that was free a moment ago.</summary>
+    public static int FreeLoopbackPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

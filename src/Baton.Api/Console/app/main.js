@@ -1,12 +1,16 @@
 // Built from clients/js by `npm run build:console`; edit the TypeScript there, not this file.
 // Baton's console: the account page for everyone and the admin page for the admin role, on the
 // JavaScript client in cookie mode (the refresh token never reaches this script). No inline
-// script or style anywhere, so the page runs under a CSP of 'self' only.
+// script or style anywhere, so the page runs under a CSP of 'self' only. Sign-in through an
+// external provider comes back here with a one-time ?code=, exchanged in cookie mode.
 import { BatonClient, BatonError } from '../src/index.js';
 const client = new BatonClient({ transport: 'cookie' });
 let me = null;
 let shownUser = null;
 let watch = null;
+/** Display names of the enabled providers, by name, once `providersShown` settles. */
+const providerNames = new Map();
+let providersShown = Promise.resolve();
 /** How often the page asks whether its session still lives, so a kick shows within a second. */
 const WATCH_MS = 500;
 const REASONS = {
@@ -137,7 +141,7 @@ async function signedInView() {
     $('who-name').textContent = me.username ?? me.id;
     show('nav-admin', me.roles.includes('admin'));
     route();
-    await loadMySessions();
+    await Promise.all([loadMySessions(), loadSignInWays()]);
     if (watch === null) {
         watch = setInterval(() => {
             if (document.visibilityState === 'visible' && client.signedIn) {
@@ -146,6 +150,20 @@ async function signedInView() {
             }
         }, WATCH_MS);
     }
+}
+/** An account made by an external sign-in has no password: no password form, and a line saying how it signs in. */
+async function loadSignInWays() {
+    const [ways] = await Promise.all([client.myIdentities().catch(() => null), providersShown]);
+    const names = (ways?.identities ?? []).map((i) => {
+        const provider = providerNames.get(i.provider) ?? i.provider;
+        return i.username ? `${provider} (${i.username})` : provider;
+    });
+    show('password-section', ways?.has_password !== false);
+    const line = $('sign-in-ways');
+    line.textContent = ways?.has_password === false
+        ? `This account has no password; it signs in with ${names.join(', ')}.`
+        : names.length ? `You can also sign in with ${names.join(', ')}.` : '';
+    line.hidden = line.textContent === '';
 }
 async function loadMySessions() {
     const sessions = await client.mySessions();
@@ -169,8 +187,20 @@ async function loadMySessions() {
         }
     }
 }
-async function loadUser(userId) {
-    const [user, sessions] = await Promise.all([client.admin.user(userId), client.admin.sessions(userId)]);
+/** A user by username, else by id (a username is tried first; an id is 22 random characters no one picks as a name). */
+async function findUser(query) {
+    try {
+        return await client.admin.userByName(query);
+    }
+    catch (error) {
+        if (error instanceof BatonError && (error.status === 404 || error.status === 400)) {
+            return client.admin.user(query);
+        }
+        throw error;
+    }
+}
+async function loadUser(userId, found) {
+    const [user, sessions] = await Promise.all([found ?? client.admin.user(userId), client.admin.sessions(userId)]);
     shownUser = userId;
     renderUser(user);
     const body = $('user-sessions').tBodies[0];
@@ -275,8 +305,8 @@ function wire() {
     });
     $('find-form').addEventListener('submit', (e) => {
         e.preventDefault();
-        const id = $('find-id').value.trim();
-        loadUser(id).then(() => show('status', false)).catch((err) => {
+        const query = $('find-id').value.trim();
+        findUser(query).then((user) => loadUser(user.user_id, user)).then(() => show('status', false)).catch((err) => {
             show('user', false);
             status(describe(err), true);
         });
@@ -297,9 +327,59 @@ function wire() {
         return 'Keys rotated: the new keys are published and sign after the activation delay.';
     }));
 }
+/** This page's address without query or fragment: where an external sign-in comes back to (it must be in Baton:External:ReturnUrls). */
+function consoleUrl() {
+    return location.origin + location.pathname;
+}
+/** A link per enabled provider; the device name typed by then goes along. */
+async function showProviders() {
+    let providers;
+    try {
+        providers = await client.externalProviders();
+    }
+    catch {
+        return; // An older Baton, or none configured: the password form alone.
+    }
+    const list = $('external-providers');
+    list.replaceChildren();
+    for (const p of providers) {
+        providerNames.set(p.name, p.display_name);
+        const link = document.createElement('a');
+        link.className = 'button';
+        link.textContent = `Sign in with ${p.display_name}`;
+        const target = () => {
+            const name = $('device-name').value.trim();
+            return client.externalSignInUrl(p.name, consoleUrl(), { type: 'web', ...(name ? { name } : {}) });
+        };
+        link.href = target();
+        link.addEventListener('click', () => {
+            link.href = target();
+        });
+        list.append(link);
+    }
+    show('external', providers.length > 0);
+}
+/** The one-time code an external sign-in brought back, taken out of the address bar (and history) at once. */
+function takeCode() {
+    const params = new URLSearchParams(location.search);
+    const code = params.get('code');
+    if (code !== null) {
+        params.delete('code');
+        const rest = params.toString();
+        history.replaceState(history.state, '', location.pathname + (rest ? `?${rest}` : '') + location.hash);
+    }
+    return code;
+}
 async function start() {
     wire();
+    providersShown = showProviders();
+    const code = takeCode();
     try {
+        if (code !== null) {
+            await client.exchangeExternalCode(code);
+            await signedInView();
+            return;
+        }
         if (await client.restore()) {
             await signedInView();
             return;

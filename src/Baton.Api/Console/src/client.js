@@ -68,18 +68,34 @@ export class BatonClient extends EventTarget {
         return this.ended;
     }
     /** Signs in; in cookie mode the refresh token goes only into Baton's HttpOnly cookie. */
-    async login(username, password, device) {
-        const headers = new Headers({ 'Content-Type': 'application/json' });
-        if (this.transport === 'cookie') {
-            headers.set('X-Baton-Transport', 'cookie');
-        }
-        const response = await this.raw('/v1/auth/login', { method: 'POST', headers, body: JSON.stringify({ username, password, device }) });
+    login(username, password, device) {
+        return this.startSession('/v1/auth/login', { username, password, device });
+    }
+    /** The external providers Baton offers (enabled ones only; no token needed). */
+    async externalProviders() {
+        const response = await this.raw('/v1/auth/external', { method: 'GET' });
         if (!response.ok) {
             throw new BatonError(response.status, await readProblem(response));
         }
-        const pair = (await response.json());
-        await this.accept(pair, true);
-        return pair;
+        return (await response.json());
+    }
+    /**
+     * Where to send the browser to sign in through `provider`: Baton redirects it to the provider and,
+     * after the callback, to `returnTo?code=…` (`returnTo` must be in Baton:External:ReturnUrls);
+     * finish with `exchangeExternalCode`.
+     */
+    externalSignInUrl(provider, returnTo, device) {
+        const query = new URLSearchParams({ return_to: returnTo });
+        for (const [key, value] of [['device_id', device?.id], ['device_type', device?.type], ['device_name', device?.name]]) {
+            if (value) {
+                query.set(key, value);
+            }
+        }
+        return `${this.baseUrl}/v1/auth/external/${encodeURIComponent(provider)}?${query.toString()}`;
+    }
+    /** Redeems the one-time code an external sign-in brought back; in cookie mode the refresh token goes only into Baton's HttpOnly cookie. */
+    exchangeExternalCode(code) {
+        return this.startSession('/v1/auth/external/exchange', { code });
     }
     /**
      * Gets this tab an access token without a password: from another tab, or by refreshing (the
@@ -169,6 +185,10 @@ export class BatonClient extends EventTarget {
     mySessions() {
         return this.json('GET', '/v1/me/sessions');
     }
+    /** Whether I have a password, and the external identities I sign in with. */
+    myIdentities() {
+        return this.json('GET', '/v1/me/identities');
+    }
     /** Signs one of my sessions out (reason `revoked`). */
     async revokeMySession(sessionId) {
         await this.json('DELETE', `/v1/me/sessions/${encodeURIComponent(sessionId)}`);
@@ -180,6 +200,8 @@ export class BatonClient extends EventTarget {
     /** The admin API (admin role). */
     admin = {
         user: (userId) => this.json('GET', adminPath(userId)),
+        /** The account with this username (Baton normalizes it as at registration); 404 `not_found` when there is none. */
+        userByName: (username) => this.json('GET', `/v1/admin/users?${new URLSearchParams({ username }).toString()}`),
         sessions: (userId) => this.json('GET', `${adminPath(userId)}/sessions`),
         kick: (userId) => this.json('POST', `${adminPath(userId)}/kick`),
         revokeSession: (userId, sessionId) => this.json('DELETE', `${adminPath(userId)}/sessions/${encodeURIComponent(sessionId)}`),
@@ -206,6 +228,19 @@ export class BatonClient extends EventTarget {
             throw new BatonError(response.status, await readProblem(response));
         }
         return (response.status === 204 ? undefined : await response.json());
+    }
+    async startSession(path, body) {
+        const headers = new Headers({ 'Content-Type': 'application/json' });
+        if (this.transport === 'cookie') {
+            headers.set('X-Baton-Transport', 'cookie');
+        }
+        const response = await this.raw(path, { method: 'POST', headers, body: JSON.stringify(body) });
+        if (!response.ok) {
+            throw new BatonError(response.status, await readProblem(response));
+        }
+        const pair = (await response.json());
+        await this.accept(pair, true);
+        return pair;
     }
     async signOut(path) {
         try {

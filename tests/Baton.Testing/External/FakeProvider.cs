@@ -12,7 +12,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Baton.External.Tests;
+namespace Baton.Testing.External;
 
 /// <summary>A person the fake provider signs in.</summary>
 public sealed record FakeUser(string? Subject, string Login, string? Email);
