@@ -1,0 +1,69 @@
+using Baton.Api.Sessions;
+using Baton.Core.Storage;
+using Orleans.Runtime;
+
+namespace Baton.Api.Tests;
+
+/// <summary>
+/// How a front repeats an idempotent session call (DESIGN.md §8): once, after a lost silo or an
+/// answer that did not come in time, and never for a failure that a repeat cannot mend.
+/// </summary>
+public class GrainRetryTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromMilliseconds(200);
+
+    [Fact]
+    public async Task RetryIdempotent_NoAnswerWithinPatience_RepeatsAtOnce()
+    {
+        var calls = 0;
+        var swallowed = new TaskCompletionSource<int>(); // a request inside a killed silo: never answered
+
+        var answer = await GrainFailures.RetryIdempotentAsync(() => ++calls == 1 ? swallowed.Task : Task.FromResult(42), TimeSpan.FromMinutes(1), Patience, TimeProvider.System, CancellationToken.None);
+
+        Assert.Equal(42, answer);
+        Assert.Equal(2, calls);
+    }
+
+    [Fact]
+    public async Task RetryIdempotent_SiloLost_RepeatsOnceAfterTheDelay()
+    {
+        var calls = 0;
+
+        var answer = await GrainFailures.RetryIdempotentAsync(
+            () => ++calls == 1 ? Task.FromException<int>(new SiloUnavailableException("gone")) : Task.FromResult(7), TimeSpan.FromMilliseconds(10), Patience, TimeProvider.System, CancellationToken.None);
+
+        Assert.Equal(7, answer);
+        Assert.Equal(2, calls);
+    }
+
+    [Fact]
+    public async Task RetryIdempotent_LostTwice_ThrowsAnOutage()
+    {
+        var calls = 0;
+
+        var error = await Assert.ThrowsAsync<SiloUnavailableException>(() => GrainFailures.RetryIdempotentAsync(
+            () => { calls++; return Task.FromException<int>(new SiloUnavailableException("gone")); }, TimeSpan.Zero, Patience, TimeProvider.System, CancellationToken.None));
+
+        Assert.True(GrainFailures.IsUnavailable(error));
+        Assert.Equal(2, calls);
+    }
+
+    [Fact]
+    public async Task RetryIdempotent_StoreUnavailable_IsNotRepeated()
+    {
+        var calls = 0;
+
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => GrainFailures.RetryIdempotentAsync(
+            () => { calls++; return Task.FromException<int>(new StoreUnavailableException("Redis is down.")); }, TimeSpan.Zero, Patience, TimeProvider.System, CancellationToken.None));
+
+        Assert.Equal(1, calls);
+    }
+
+    [Fact]
+    public void IsUnavailable_MessageExpiredBeforePlacement_IsAnOutage() =>
+        Assert.True(GrainFailures.IsUnavailable(new OperationCanceledException("Message expired before placement could complete for grain usersession/alice.")));
+
+    [Fact]
+    public void IsUnavailable_ABug_IsNot() =>
+        Assert.False(GrainFailures.IsUnavailable(new InvalidOperationException("a bug")));
+}
