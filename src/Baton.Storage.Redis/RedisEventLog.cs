@@ -228,7 +228,47 @@ public sealed partial class RedisEventLog : IEventLog, IAuditLog, IRevocationLog
         }
     }
 
-    private void OnNotice(RedisChannel channel, RedisValue value) => Signal();
+    /// <summary>
+    /// Raised with the revocations of every append on any node, as its notice arrives (the
+    /// subscription starts with the first <see cref="WaitForRevocationsAsync"/>): a follower's fast
+    /// path, a few hops shorter than waking and reading the stream. The stream stays the record: a
+    /// notice can be lost, and a follower reads every entry from the stream anyway.
+    /// </summary>
+    public event Action<IReadOnlyList<Revocation>>? RevocationsNoticed;
+
+    private void OnNotice(RedisChannel channel, RedisValue value)
+    {
+        if (RevocationsNoticed is { } noticed && NoticedRevocations(value) is { Count: > 0 } revocations)
+        {
+            noticed(revocations);
+        }
+
+        Signal();
+    }
+
+    /// <summary>The revocations a notice carries; none for a notice it cannot read (a waiter reads the stream then).</summary>
+    internal static IReadOnlyList<Revocation> NoticedRevocations(RedisValue notice)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse((string)notice!);
+            if (document.RootElement.ValueKind != System.Text.Json.JsonValueKind.Array)
+            {
+                return [];
+            }
+
+            return [.. document.RootElement.EnumerateArray().Select(e => new Revocation(
+                RedisStreamCursor.FromStreamId(e.GetProperty("id").GetString()!),
+                e.GetProperty("user").GetString()!,
+                e.GetProperty("session").GetString()!,
+                Enum.Parse<Core.EndReason>(e.GetProperty("reason").GetString()!),
+                DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(e.GetProperty("at").GetString()!, CultureInfo.InvariantCulture))))];
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException)
+        {
+            return [];
+        }
+    }
 
     // Notices published while the subscription was down are lost: every waiter reads the feed again.
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e) => Signal();

@@ -42,14 +42,15 @@ internal static class RedisEventLogScripts
     /// id, producer, sequence, audit field count and pairs, revocation field count and pairs. An event
     /// whose sequence is at or below its producer's delivered one is a repeat and is skipped whole (an
     /// outbox delivers its events in sequence order, so one number per producer is the whole memory
-    /// of what was delivered). Returns the number appended and the newest revocation id ('' for none),
-    /// which is also published on the channel.
+    /// of what was delivered). Returns the number appended and the newest revocation id ('' for none);
+    /// the revocations appended are also published on the channel, as a JSON array of their stream
+    /// entries' fields and ids, so a follower can act on them before it reads the stream.
     /// </summary>
     public const string Append = NextId + """
 
         local channel, count, perUser = ARGV[1], tonumber(ARGV[2]), ARGV[3]
         local a = 4
-        local appended, newest = 0, ''
+        local appended, newest, ended = 0, '', {}
         for i = 1, count do
           local audit = KEYS[3 + i]
           local at, user, producer, sequence = tonumber(ARGV[a]), ARGV[a + 1], ARGV[a + 2], tonumber(ARGV[a + 3])
@@ -67,11 +68,14 @@ internal static class RedisEventLogScripts
             appended = appended + 1
             if #revocationFields > 0 then
               newest = redis.call('XADD', KEYS[1], nextId(KEYS[1], at), unpack(revocationFields))
+              local entry = {id = newest}
+              for j = 1, #revocationFields, 2 do entry[revocationFields[j]] = revocationFields[j + 1] end
+              ended[#ended + 1] = entry
             end
           end
         end
         if newest ~= '' then
-          redis.call('PUBLISH', channel, newest)
+          redis.call('PUBLISH', channel, cjson.encode(ended))
         end
         return {appended, newest}
         """;

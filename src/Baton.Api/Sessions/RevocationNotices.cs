@@ -3,16 +3,39 @@ using Baton.Storage.Redis;
 namespace Baton.Api.Sessions;
 
 /// <summary>
-/// Wakes this front's readers of the revocation feed (<see cref="RevocationFollower"/>, long polls)
-/// when any node appends to the Redis stream: the stream's notice arrives over pub/sub within a
-/// millisecond, so a kick on another front is refused here without waiting for the follower's poll.
-/// A lost notice costs at most one <see cref="RevocationFollower.PollInterval"/>.
+/// The fast path of the revocation feed on Redis: every append on any node publishes the sessions
+/// it ended, which go straight into this front's <see cref="RevokedSessions"/> as the notice
+/// arrives (so a kick on another front is refused here a pub/sub hop after it was stored), and wake
+/// this front's readers of the feed (<see cref="RevocationFollower"/>, long polls). The follower
+/// still reads every entry from the stream; a lost notice costs at most one
+/// <see cref="RevocationFollower.PollInterval"/>.
 /// </summary>
-internal sealed class RevocationNotices(RedisEventLog log, RevocationWatcher watcher, ILogger<RevocationNotices> logger) : BackgroundService
+internal sealed class RevocationNotices(RedisEventLog log, RevokedSessions revoked, RevocationWatcher watcher, ILogger<RevocationNotices> logger) : BackgroundService
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        log.RevocationsNoticed += Remember;
+        try
+        {
+            await FollowNoticesAsync(stoppingToken);
+        }
+        finally
+        {
+            log.RevocationsNoticed -= Remember;
+        }
+    }
+
+    private void Remember(IReadOnlyList<Core.Audit.Revocation> noticed)
+    {
+        foreach (var r in noticed)
+        {
+            revoked.Add(r.SessionId, r.Reason, r.At);
+        }
+    }
+
+    private async Task FollowNoticesAsync(CancellationToken stoppingToken)
     {
         long seen = -1;
         while (!stoppingToken.IsCancellationRequested)

@@ -199,6 +199,28 @@ public sealed class RedisEventLogTests : IAsyncLifetime
         await Assert.ThrowsAsync<ArgumentException>(() => log.AppendAsync([unsequenced], CancellationToken.None));
     }
 
+    [RedisFact]
+    public async Task Append_Revocations_AreNoticedWithTheirSessionsOnAnotherNode()
+    {
+        var (writer, follower) = (await LogAsync(), await LogAsync(await ConnectAsync()));
+        await follower.WaitForRevocationsAsync(0, TimeSpan.Zero, CancellationToken.None); // subscribes
+        var noticed = new TaskCompletionSource<IReadOnlyList<Revocation>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        follower.RevocationsNoticed += r => noticed.TrySetResult(r);
+
+        await writer.AppendAsync([Event("e1", LedgerEventKind.SessionStarted, "s1"), Ended("e2", "s1", Now), Ended("e3", "s2", Now)], CancellationToken.None);
+
+        var revocations = await noticed.Task.WaitAsync(Patience);
+        Assert.Equal(await follower.ReadRevocationsAsync(0, 10, CancellationToken.None), revocations);
+    }
+
+    [Fact]
+    public void NoticedRevocations_ANoticeItCannotRead_CarriesNone()
+    {
+        Assert.Empty(RedisEventLog.NoticedRevocations("1796122441547-0"));
+        Assert.Empty(RedisEventLog.NoticedRevocations("[{\"id\":\"1-0\"}]"));
+        Assert.Empty(RedisEventLog.NoticedRevocations("{}"));
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
