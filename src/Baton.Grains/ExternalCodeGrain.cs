@@ -3,7 +3,11 @@ using Microsoft.Extensions.Logging;
 
 namespace Baton.Grains;
 
-/// <summary>A one-time sign-in code (key = its SHA-256): stored until redeemed, deleted by the redemption.</summary>
+/// <summary>
+/// A one-time sign-in code (key = its SHA-256): stored until redeemed or expired, and then deleted
+/// from storage (a code nobody redeems must not stay in Redis for good). The activation stays alive
+/// until the code expires, to delete it then.
+/// </summary>
 public sealed class ExternalCodeGrain(
     [PersistentState("code", "accounts")] IPersistentState<ExternalCodeState> state,
     [FromKeyedServices(BatonGrainsSiloBuilderExtensions.ClockKey)] TimeProvider time,
@@ -20,7 +24,12 @@ public sealed class ExternalCodeGrain(
         }
 
         await state.CommitAsync(new ExternalCodeState(signIn, expiresAt), this, logger);
+        var left = expiresAt - time.GetUtcNow();
+        this.RegisterGrainTimer(ExpireAsync, new GrainTimerCreationOptions(left > TimeSpan.Zero ? left : TimeSpan.Zero, ExpiryCheck) { KeepAlive = true });
     }
+
+    /// <summary>How often an expiry that came due is checked again (the grains' clock may be behind Orleans' own).</summary>
+    internal static readonly TimeSpan ExpiryCheck = TimeSpan.FromSeconds(1);
 
     /// <inheritdoc />
     public async Task<PendingSignIn?> RedeemAsync()
@@ -30,9 +39,26 @@ public sealed class ExternalCodeGrain(
             return null;
         }
 
-        // Written (ETag'd) before it is answered: of two redemptions, even on two activations, one
+        // Deleted (ETag'd) before it is answered: of two redemptions, even on two activations, one
         // wins. An expired code is deleted the same way and answers like a used one.
-        await state.CommitAsync(new ExternalCodeState(), this, logger);
+        await state.ClearAsync(this, logger);
+        state.State = new ExternalCodeState();
         return time.GetUtcNow() < expiresAt ? signIn : null;
+    }
+
+    private async Task ExpireAsync(CancellationToken cancellationToken)
+    {
+        if (state.State is not { SignIn: not null, ExpiresAt: var expiresAt })
+        {
+            DeactivateOnIdle(); // redeemed meanwhile: nothing left to do
+            return;
+        }
+
+        if (time.GetUtcNow() >= expiresAt)
+        {
+            await state.ClearAsync(this, logger);
+            state.State = new ExternalCodeState();
+            DeactivateOnIdle();
+        }
     }
 }

@@ -16,9 +16,21 @@ internal static class StateCommits
     {
         var before = state.State;
         state.State = next;
+        await StoreAsync(state, before, state.WriteStateAsync, grain, logger);
+    }
+
+    /// <summary>
+    /// Deletes the stored state (the record is gone, not an empty document left behind), with the
+    /// same answers as <see cref="CommitAsync{T}"/> when it fails.
+    /// </summary>
+    public static Task ClearAsync<T>(this IPersistentState<T> state, Grain grain, ILogger logger) =>
+        StoreAsync(state, state.State, state.ClearStateAsync, grain, logger);
+
+    private static async Task StoreAsync<T>(IPersistentState<T> state, T before, Func<Task> store, Grain grain, ILogger logger)
+    {
         try
         {
-            await state.WriteStateAsync();
+            await store();
         }
         catch (Exception e)
         {
