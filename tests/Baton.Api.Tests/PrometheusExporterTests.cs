@@ -16,6 +16,10 @@ public sealed class PrometheusExporterTests(MetricsFactory factory) : IClassFixt
     private const string RefreshOk = "baton_refreshes_total{otel_scope_name=\"Baton.Api\",outcome=\"ok\"}";
     private const string Rotated = "baton_session_events_total{otel_scope_name=\"Baton.Sessions\",kind=\"rotated\",reason=\"none\"}";
 
+    private const string TokenCached = "baton_tokens_access_validations_total{otel_scope_name=\"Baton.Tokens\",result=\"cached\"}";
+    private const string TokenVerified = "baton_tokens_access_validations_total{otel_scope_name=\"Baton.Tokens\",result=\"verified\"}";
+    private const string TokenRefused = "baton_tokens_access_validations_total{otel_scope_name=\"Baton.Tokens\",result=\"refused\"}";
+
     private const string RefreshDurations =
         "http_server_request_duration_seconds_count{otel_scope_name=\"Microsoft.AspNetCore.Hosting\",http_request_method=\"POST\",http_response_status_code=\"200\",http_route=\"/v1/auth/refresh\",network_protocol_version=\"1.1\",url_scheme=\"https\"}";
 
@@ -41,6 +45,30 @@ public sealed class PrometheusExporterTests(MetricsFactory factory) : IClassFixt
         Assert.Equal(1, Value(after, RefreshOk) - Value(before, RefreshOk));
         Assert.Equal(1, Value(after, Rotated) - Value(before, Rotated));
         Assert.Equal(1, Value(after, RefreshDurations) - Value(before, RefreshDurations));
+    }
+
+    [Fact]
+    public async Task Metrics_TokenThisNodeSigned_IsAnsweredByTheVerifiedTokenCache()
+    {
+        var (_, _, pair) = await _api.NewUserAsync();
+        var before = await ScrapeAsync();
+
+        for (var i = 0; i < 3; i++)
+        {
+            using var me = await _api.GetAsync("/v1/me", pair.AccessToken);
+            Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+        }
+
+        using (var forged = await _api.GetAsync("/v1/me", pair.AccessToken[..^2] + "AA"))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
+        }
+
+        var after = await ScrapeAsync();
+
+        Assert.Equal(3, Value(after, TokenCached) - Value(before, TokenCached));
+        Assert.Equal(0, Value(after, TokenVerified) - Value(before, TokenVerified));
+        Assert.Equal(1, Value(after, TokenRefused) - Value(before, TokenRefused));
     }
 
     [Fact]

@@ -18,6 +18,7 @@ internal static class ExportedMeters
     [
         ServerMetrics.MeterName,
         SessionMetrics.MeterName,
+        Baton.Core.Tokens.TokenService.MeterName,
         AspNetCoreHosting,
         Orleans,
         Runtime,

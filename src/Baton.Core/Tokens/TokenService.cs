@@ -16,6 +16,9 @@ namespace Baton.Core.Tokens;
 /// </summary>
 public sealed class TokenService
 {
+    /// <summary>The meter counting access token validations by how they were answered (<c>baton.tokens.access_validations</c>), for exporters.</summary>
+    public const string MeterName = "Baton.Tokens";
+
     private const int MaxClaimLength = 256;
     private const int MaxRoles = 64;
     private const long LatestUnixSeconds = 253_402_300_799; // 9999-12-31T23:59:59Z, DateTimeOffset's limit
@@ -30,7 +33,7 @@ public sealed class TokenService
     internal static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly TokenOptions _options;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, AccessTokenClaims> _verified = new(StringComparer.Ordinal);
+    private readonly VerifiedTokenCache _verified;
     private readonly byte[] _issuer;
     private readonly byte[] _accessAudience;
     private readonly byte[] _refreshAudience;
@@ -41,6 +44,7 @@ public sealed class TokenService
         ArgumentNullException.ThrowIfNull(ring);
         Ring = ring;
         _options = ring.Options;
+        _verified = new VerifiedTokenCache(_options.VerifiedTokenCacheSize);
         _issuer = Encoding.UTF8.GetBytes(_options.Issuer);
         _accessAudience = Encoding.UTF8.GetBytes(_options.AccessAudience);
         _refreshAudience = Encoding.UTF8.GetBytes(_options.RefreshAudience);
@@ -108,7 +112,17 @@ public sealed class TokenService
             json.WriteEndObject();
         }
 
-        return new IssuedToken(Sign(key, payload.WrittenSpan), jti, DateTimeOffset.FromUnixTimeSeconds(expires));
+        var token = Sign(key, payload.WrittenSpan);
+
+        // The client usually comes back to the node that signed its token: remember the token as
+        // verified, with its claims read by the same strict reader a validation uses (so a token
+        // validation would refuse, say for a claim over the length limit, is never remembered).
+        if (token.Length <= _options.MaxTokenLength && ReadClaims(payload.WrittenSpan, KeyPurpose.Access, now, out var claims) is null)
+        {
+            _verified.Add(token, AccessClaimsOf(claims));
+        }
+
+        return new IssuedToken(token, jti, DateTimeOffset.FromUnixTimeSeconds(expires));
     }
 
     /// <summary>Mints a refresh token for the session's current generation with the active refresh key.</summary>
@@ -140,36 +154,31 @@ public sealed class TokenService
         // A client sends the same access token with every call until it expires. A token that
         // verified before, byte for byte, under this same ring verifies again: only its lifetime
         // can have changed. So the ECDSA verification (most of the cost) is done once per token.
-        if (token is not null && _verified.TryGetValue(token, out var known))
+        if (token is not null && _verified.TryGet(token, out var known))
         {
             if (now < known.ExpiresAt + _options.ClockSkew)
             {
                 return new(known);
             }
 
-            _verified.TryRemove(token, out _);
+            _verified.Remove(token);
             return new(ErrorCode.TokenExpired);
         }
 
         var error = Validate(token, KeyPurpose.Access, now, out var claims);
+        VerifiedTokenCache.CountVerification(error is null);
         if (error is { } code)
         {
             return new(code);
         }
 
-        var valid = new AccessTokenClaims(claims.Subject!, claims.SessionId!, claims.Jti!, claims.IssuedAt, claims.ExpiresAt, claims.Roles) { Username = claims.Username };
-        if (_options.VerifiedTokenCacheSize > 0)
-        {
-            if (_verified.Count >= _options.VerifiedTokenCacheSize)
-            {
-                _verified.Clear(); // crude but bounded: the next calls verify again and refill it
-            }
-
-            _verified[token!] = valid;
-        }
-
+        var valid = AccessClaimsOf(claims);
+        _verified.Add(token!, valid);
         return new(valid);
     }
+
+    private static AccessTokenClaims AccessClaimsOf(in ParsedClaims claims) =>
+        new(claims.Subject!, claims.SessionId!, claims.Jti!, claims.IssuedAt, claims.ExpiresAt, claims.Roles) { Username = claims.Username };
 
     /// <summary>Validates a refresh token (never an access token); no I/O, no exception for bad input.</summary>
     public TokenValidationResult<RefreshTokenClaims> ValidateRefreshToken(string? token, DateTimeOffset now)

@@ -5,35 +5,15 @@
 # SMALL users and again after seeding LARGE users in all.
 #   tools/Baton.LoadTest/runs/users-scale.sh [small] [large] [duration-seconds]
 set -euo pipefail
-cd "$(dirname "$0")/../../.."
 small=${1:-10000}
 large=${2:-1000000}
 duration=${3:-10}
 out=${OUT:-artifacts/perf}
 redis_port=${REDIS_PORT:-6421}
 api_port=${API_PORT:-5732}
-mkdir -p "$out"
+. "$(dirname "$0")/common.sh"
 
-dotnet build -c Release src/Baton.Api >/dev/null
-dotnet build -c Release tools/Baton.LoadTest >/dev/null
-API=src/Baton.Api/bin/Release/net10.0/Baton.Api.dll
-TOOL=tools/Baton.LoadTest/bin/Release/net10.0/Baton.LoadTest.dll
-KEY=$(dotnet $API hash-api-key load-test-key)
-
-pid=
-cleanup() {
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
-  redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
-
-redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes >/dev/null
-env Baton__RateLimits__RefreshPerMinute=0 Baton__ApiKeys__Keys__0__Name=load Baton__ApiKeys__Keys__0__Sha256="$KEY" \
-  Baton__ApiKeys__Keys__0__Scopes__0=sessions:issue Baton__ApiKeys__Keys__0__Scopes__1=sessions:admin \
-  Baton__Cluster__Redis="127.0.0.1:$redis_port" Baton__Cluster__CoHostSilo=true Baton__Silo__GatewayPort=0 \
-  dotnet $API --urls "http://127.0.0.1:$api_port" >"$out/scale.log" 2>&1 &
-pid=$!
-for _ in $(seq 1 120); do curl -fs "http://127.0.0.1:$api_port/health/ready" >/dev/null && break; sleep 0.5; done
+start_cohosted "$out/scale.log"
 
 memory() { redis-cli -p "$redis_port" info memory | sed -n 's/^used_memory:\([0-9]*\).*/\1/p'; }
 rss() { awk '/VmRSS/ {printf "%d", $2 * 1024}' "/proc/$pid/status"; }
