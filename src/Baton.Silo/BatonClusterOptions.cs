@@ -43,17 +43,20 @@ public sealed class BatonClusterOptions
     /// session call is idempotent). A call that was inside a silo when it was killed is never
     /// answered: its user waits this long, then the repeat reaches the grain's new activation. A
     /// slow answer to the first call is not lost either: the repeat queues behind it on the same
-    /// grain and gets the same outcome, with the whole <see cref="ResponseTimeout"/> to come. Default 2 s.
+    /// grain and gets the same outcome, with the whole <see cref="ResponseTimeout"/> to come. A killed
+    /// silo is declared dead within about a second here, so a repeat after 1 s usually finds the
+    /// grain placeable again. Default 1 s.
     /// </summary>
-    public TimeSpan RepeatAfter { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan RepeatAfter { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// How long an API front waits before it repeats an idempotent call that failed because its silo
-    /// was lost (DESIGN.md §8): about as long as the membership takes to move the grain, so the
-    /// repeat usually lands on the new activation. Longer than that and the user waits for nothing;
-    /// the request answers 503 with <c>Retry-After</c> when the repeat fails too. Default 1 s.
+    /// How long an API front waits before it first repeats an idempotent call that failed because its
+    /// silo was lost (DESIGN.md §8); each further repeat waits twice as long, up to 1 s, until
+    /// <see cref="ResponseTimeout"/> has passed since the first attempt, then the request answers 503
+    /// with <c>Retry-After</c>. The grain can be placed again once the membership has declared its
+    /// silo dead: short repeats find the new activation soon after that. Default 200 ms.
     /// </summary>
-    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>How quickly a dead silo is declared dead.</summary>
     public MembershipTuning Membership { get; set; } = new();
@@ -113,10 +116,13 @@ public sealed class MembershipTuning
     /// partition, a long pause) time to learn it and stop, so its users' grains are never active
     /// twice; calls to them wait meanwhile. Orleans' default leaves 22 s with these probe settings:
     /// every user of a crashed silo would wait that long. Baton needs less, because a second
-    /// activation cannot write (every write is checked against the stored ETag, DESIGN.md I8), so the
-    /// lease guards only reads of a zombie's memory. Default 1 s; 0 turns the lease off.
+    /// activation cannot write (every write is checked against the stored ETag, DESIGN.md I8), so a
+    /// lease would guard only reads of a zombie's memory, and for less time than a zombie takes to
+    /// learn of its death (it reads the table every <see cref="TableRefreshTimeout"/>). Measured
+    /// here, a 1 s lease held a killed silo's users for 1.8-2.3 s (p50) where none held them for
+    /// 1.1-1.6 s. Default 0: no lease.
     /// </summary>
-    public TimeSpan DeadSiloLease { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan DeadSiloLease { get; set; } = TimeSpan.Zero;
 }
 
 /// <summary>Refuses a cluster configuration that cannot work, at start-up.</summary>

@@ -21,11 +21,11 @@ public class ClusterOptionsTests
     public void From_RedisAndTuning_BindsThem()
     {
         var options = BatonClusterOptions.From(Configuration(
-            ("Redis", "127.0.0.1:6390,password=secret"), ("Membership:ProbeTimeout", "00:00:02"), ("Membership:DeadSiloLease", "00:00:00")));
+            ("Redis", "127.0.0.1:6390,password=secret"), ("Membership:ProbeTimeout", "00:00:02"), ("Membership:DeadSiloLease", "00:00:01.5")));
 
         Assert.True(options.Enabled);
         Assert.Equal(TimeSpan.FromSeconds(2), options.Membership.ProbeTimeout);
-        Assert.Equal(TimeSpan.Zero, options.Membership.DeadSiloLease);
+        Assert.Equal(TimeSpan.FromSeconds(1.5), options.Membership.DeadSiloLease);
     }
 
     [Theory]

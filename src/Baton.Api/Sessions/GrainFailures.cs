@@ -43,32 +43,49 @@ internal static class GrainFailures
         _ => false,
     };
 
-    /// <summary>
-    /// Makes <paramref name="call"/>, retried once on a stale activation (I8), and once more when its
-    /// silo was lost (DESIGN.md §8): after <paramref name="delay"/> when the call failed at once, at
-    /// once when no answer came within <paramref name="patience"/> (a request that was inside the
-    /// silo when it died is never answered; the first attempt is left to finish or fail on its own).
-    /// For idempotent calls only: every session call carries the ids it would create, so a repeat
-    /// whose first attempt was stored, or is still running, answers the same (a refresh inside the
-    /// grace returns the same generation, a start the same session, an end that it ended). Whatever
-    /// still fails propagates, and the caller answers 503.
-    /// </summary>
-    public static async Task<T> RetryIdempotentAsync<T>(Func<Task<T>> call, TimeSpan delay, TimeSpan patience, TimeProvider time, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await GrainCalls.RetryOnceOnStaleActivationAsync(call).WaitAsync(patience, time, cancellationToken);
-        }
-        catch (Exception e) when (IsSiloLost(e))
-        {
-            await Task.Delay(delay, time, cancellationToken);
-        }
-        catch (TimeoutException)
-        {
-        }
+    /// <summary>The longest wait between two repeats of a call whose silo was lost.</summary>
+    public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(1);
 
-        cancellationToken.ThrowIfCancellationRequested();
-        return await GrainCalls.RetryOnceOnStaleActivationAsync(call);
+    /// <summary>The shortest, so that a <c>RetryDelay</c> of 0 still backs off after the first repeat.</summary>
+    private static readonly TimeSpan MinRetryDelay = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
+    /// Makes <paramref name="call"/>, retried once on a stale activation (I8), and repeated while its
+    /// silo is lost (DESIGN.md §8). A call that failed because its silo was lost is repeated after
+    /// <paramref name="delay"/>, then after twice that and so on up to <see cref="MaxRetryDelay"/>,
+    /// for as long as <paramref name="giveUpAfter"/> allows: the grain is unplaceable until the
+    /// membership declares its silo dead (1-2 s with Baton's tuning), and short repeats land within a
+    /// fraction of a second of that instead of a fixed delay after it. A call with no answer within
+    /// <paramref name="patience"/> is repeated once, at once (a request that was inside the silo when it
+    /// died is never answered; the first attempt is left to finish or fail on its own), and only once,
+    /// so a grain that is merely slow gets one extra call, not a stream of them. For idempotent calls
+    /// only: every session call carries the ids it would create, so a repeat whose first attempt was
+    /// stored, or is still running, answers the same (a refresh inside the grace returns the same
+    /// generation, a start the same session, an end that it ended). Whatever still fails propagates,
+    /// and the caller answers 503.
+    /// </summary>
+    public static async Task<T> RetryIdempotentAsync<T>(Func<Task<T>> call, TimeSpan delay, TimeSpan patience, TimeSpan giveUpAfter, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        var wait = delay;
+        var repeatedUnanswered = false;
+        while (true)
+        {
+            var attempt = GrainCalls.RetryOnceOnStaleActivationAsync(call);
+            try
+            {
+                return repeatedUnanswered ? await attempt.WaitAsync(cancellationToken) : await attempt.WaitAsync(patience, time, cancellationToken);
+            }
+            catch (Exception e) when (IsSiloLost(e) && time.GetElapsedTime(started) + wait < giveUpAfter)
+            {
+                await Task.Delay(wait, time, cancellationToken);
+                wait = TimeSpan.FromTicks(Math.Clamp(wait.Ticks * 2, MinRetryDelay.Ticks, MaxRetryDelay.Ticks));
+            }
+            catch (TimeoutException) when (!repeatedUnanswered)
+            {
+                repeatedUnanswered = true;
+            }
+        }
     }
 
     /// <summary>

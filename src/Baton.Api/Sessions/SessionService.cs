@@ -108,8 +108,8 @@ internal sealed class SessionService(
         CallAsync(userId, g => g.GetSummaryAsync(), cancellationToken);
 
     /// <summary>
-    /// One call to the user's grain, retried once on a stale activation (I8) and once after a lost
-    /// silo (every call here is idempotent: <see cref="GrainFailures.RetryIdempotentAsync"/>), with
+    /// One call to the user's grain, retried once on a stale activation (I8) and while its silo is
+    /// lost (every call here is idempotent: <see cref="GrainFailures.RetryIdempotentAsync"/>), with
     /// every outage mapped to <see cref="GrainResult{T}.Unavailable"/> (<see cref="GrainFailures"/>).
     /// </summary>
     private async Task<GrainResult<T>> CallAsync<T>(string userId, Func<IUserSessionGrain, Task<T>> call, CancellationToken cancellationToken)
@@ -118,7 +118,7 @@ internal sealed class SessionService(
         var grain = grains.GetGrain<IUserSessionGrain>(userId);
         try
         {
-            return GrainResult<T>.Success(await GrainFailures.RetryIdempotentAsync(() => call(grain), cluster.Value.RetryDelay, _patience, time, cancellationToken));
+            return GrainResult<T>.Success(await GrainFailures.RetryIdempotentAsync(() => call(grain), cluster.Value.RetryDelay, _patience, cluster.Value.ResponseTimeout, time, cancellationToken));
         }
         catch (Exception e) when (GrainFailures.IsUnavailable(e))
         {
