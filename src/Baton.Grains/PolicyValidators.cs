@@ -27,6 +27,7 @@ public sealed class SessionPolicyValidator : IValidateOptions<SessionPolicy>
         PolicyValidation.Require(failures, options.RefreshReuseGrace >= TimeSpan.Zero && options.RefreshReuseGrace < options.RefreshIdleLifetime, $"{s}:RefreshReuseGrace must be zero or more and shorter than RefreshIdleLifetime.");
         PolicyValidation.Require(failures, options.EndedSessionRetention >= TimeSpan.Zero, $"{s}:EndedSessionRetention must not be negative.");
         PolicyValidation.Require(failures, options.MaxEndedSessionsKept >= 0, $"{s}:MaxEndedSessionsKept must not be negative.");
+        PolicyValidation.Require(failures, options.RepeatedCallWindow >= TimeSpan.Zero && options.RepeatedCallWindow <= TimeSpan.FromHours(1), $"{s}:RepeatedCallWindow must be between 0 and 1 hour.");
         return PolicyValidation.Result(failures);
     }
 }

@@ -1,6 +1,8 @@
 using Baton.Api.Sessions;
 using Baton.Core.Storage;
+using Orleans.Persistence.Redis;
 using Orleans.Runtime;
+using StackExchange.Redis;
 
 namespace Baton.Api.Tests;
 
@@ -96,6 +98,12 @@ public class GrainRetryTests
     [Fact]
     public void IsUnavailable_MessageExpiredBeforePlacement_IsAnOutage() =>
         Assert.True(GrainFailures.IsUnavailable(new OperationCanceledException("Message expired before placement could complete for grain usersession/alice.")));
+
+    [Fact]
+    public void IsUnavailable_ActivationThatCouldNotReadRedis_IsAnOutage() =>
+        Assert.True(GrainFailures.IsUnavailable(new OrleansException(
+            "Error from storage provider RedisGrainStorage.ledger during ReadStateAsync",
+            new RedisStorageException("Failed to read grain state", new RedisConnectionException(StackExchange.Redis.ConnectionFailureType.UnableToConnect, "No connection is active")))));
 
     [Fact]
     public void IsUnavailable_ABug_IsNot() =>

@@ -18,6 +18,7 @@ internal static class CpuMeter
     public const string Baton = "baton";
     public const string Client = "client";
     public const string BareEndpoint = "bare-endpoint";
+    public const string Redis = "redis";
 
     private static readonly ConcurrentDictionary<int, string> Tracked = new() { [Environment.ProcessId] = Client };
 
@@ -28,13 +29,13 @@ internal static class CpuMeter
     public static void Untrack(int pid) => Tracked.TryRemove(pid, out _);
 
     /// <summary>
-    /// Tracks, as Baton, every process listening on the port of one of <paramref name="urls"/>
+    /// Tracks, in <paramref name="group"/>, every process listening on one of <paramref name="ports"/>
     /// (found through the socket inodes of /proc/net/tcp and /proc/[pid]/fd); returns their ids.
     /// A server in a container or under another user is not found, and its CPU is then not shown.
     /// </summary>
-    public static IReadOnlyList<int> TrackServers(IEnumerable<Uri> urls)
+    public static IReadOnlyList<int> TrackServers(IEnumerable<int> ports, string group)
     {
-        var ports = urls.Select(u => u.Port).ToHashSet();
+        ports = ports.ToHashSet();
         var inodes = new HashSet<string>(StringComparer.Ordinal);
         foreach (var table in new[] { "/proc/net/tcp", "/proc/net/tcp6" })
         {
@@ -54,7 +55,7 @@ internal static class CpuMeter
         {
             if (int.TryParse(Path.GetFileName(directory), out var pid) && pid != Environment.ProcessId && OwnsAny(pid, inodes))
             {
-                Track(pid, Baton);
+                Track(pid, group);
                 found.Add(pid);
             }
         }

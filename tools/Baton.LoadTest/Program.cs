@@ -76,8 +76,14 @@ root.SetAction(async (parse, cancellationToken) =>
     using var client = new BatonClient(targets, settings.ApiKey) { ProtectedPath = parse.GetValue(protectedPath)! };
     var scenarios = new Scenarios(client, settings, Progress);
     AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[bold]Baton load test[/]: {string.Join(", ", targets.Select(t => t.ToString()))}, {settings.Concurrency} in flight, {settings.Duration.TotalSeconds} s per scenario");
-    var servers = CpuMeter.TrackServers(targets);
+    var servers = CpuMeter.TrackServers(targets.Select(t => t.Port), CpuMeter.Baton);
     AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[grey]CPU per operation counts the processes listening on those ports: {(servers.Count == 0 ? "none found (a container or another user's?)" : string.Join(", ", servers))}[/]");
+    if (store is not null)
+    {
+        // Redis shares the cores too: a refresh's writes cost its CPU as well as Baton's.
+        var redisServers = CpuMeter.TrackServers([store.Port], CpuMeter.Redis);
+        AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[grey]and Redis's CPU per operation, the process on port {store.Port}: {(redisServers.Count == 0 ? "not found" : string.Join(", ", redisServers))}[/]");
+    }
 
     if (!parse.GetValue(noBaselines))
     {

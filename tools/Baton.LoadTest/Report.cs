@@ -39,7 +39,8 @@ internal static class Report
 
     public static void Print(IReadOnlyList<ScenarioResult> results, IReadOnlyDictionary<string, double> baselines, IReadOnlyDictionary<string, string> backends, List<Target> ratios)
     {
-        var table = new Table().AddColumns("scenario", "ok", "errors", "per s", "p50 ms", "p95 ms", "p99 ms", "max ms", "CPU µs/op baton / client", "errors by code", "invariant violations");
+        var cpu = results.Any(r => r.Extra.ContainsKey(CpuMeter.Key(CpuMeter.Redis))) ? "CPU µs/op baton / client / redis" : "CPU µs/op baton / client";
+        var table = new Table().AddColumns("scenario", "ok", "errors", "per s", "p50 ms", "p95 ms", "p99 ms", "max ms", cpu, "errors by code", "invariant violations");
         foreach (var r in results)
         {
             table.AddRow(r.Scenario, N(r.Ok), N(r.Errors), F(r.PerSecond), F(r.P50Ms), F(r.P95Ms), F(r.P99Ms), F(r.MaxMs), Cpu(r),
@@ -76,7 +77,8 @@ internal static class Report
     {
         string Of(string group) => r.Extra.TryGetValue(CpuMeter.Key(group), out var us) ? us.ToString("N0", CultureInfo.InvariantCulture) : "-";
         var server = r.Extra.ContainsKey(CpuMeter.Key(CpuMeter.BareEndpoint)) ? CpuMeter.BareEndpoint : CpuMeter.Baton;
-        return r.Extra.ContainsKey(CpuMeter.Key(CpuMeter.Client)) ? $"{Of(server)} / {Of(CpuMeter.Client)}" : "-";
+        var redis = r.Extra.ContainsKey(CpuMeter.Key(CpuMeter.Redis)) ? $" / {Of(CpuMeter.Redis)}" : "";
+        return r.Extra.ContainsKey(CpuMeter.Key(CpuMeter.Client)) ? $"{Of(server)} / {Of(CpuMeter.Client)}{redis}" : "-";
     }
 
     private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);

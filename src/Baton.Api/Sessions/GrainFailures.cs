@@ -1,8 +1,10 @@
 using Baton.Core.Storage;
 using Baton.Grains;
+using Orleans.Persistence.Redis;
 using Orleans.Runtime;
 using Orleans.Runtime.Messaging;
 using Orleans.Storage;
+using StackExchange.Redis;
 
 namespace Baton.Api.Sessions;
 
@@ -19,6 +21,9 @@ internal static class GrainFailures
         SessionStoreUnavailableException or StoreUnavailableException => true,
         // A stale activation that is still stale on the retry.
         InconsistentStateException => true,
+        // A grain that could not read its state from Redis as it activated: Orleans wraps the
+        // provider's failure (an OrleansException around a RedisStorageException around the client's).
+        RedisStorageException or RedisConnectionException or RedisTimeoutException => true,
         // Unreachable silos, rejected or timed-out messages, failed activations.
         SiloUnavailableException or OrleansMessageRejectionException or TimeoutException or ConnectionFailedException => true,
         // Orleans gave up on a message (it expired before placement completed: a starved or

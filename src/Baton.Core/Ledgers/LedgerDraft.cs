@@ -138,10 +138,17 @@ internal sealed class LedgerDraft(Ledger original, DateTimeOffset now, SessionPo
     private void CapEnded()
     {
         var ended = _sessions.Count - CountActive();
-        for (var excess = ended - Policy.MaxEndedSessionsKept; excess > 0; excess--)
+        while (ended > Policy.MaxEndedSessionsKept)
         {
-            _sessions.RemoveAt(IndexOfOldestEnded());
+            var oldest = IndexOfOldestEnded();
+            if (ended <= LedgerLimits.MaxEndedSessionsHeld && _sessions[oldest].EndedAt + Policy.RepeatedCallWindow > Now)
+            {
+                return; // the oldest ended within the window, so every other one did too
+            }
+
+            _sessions.RemoveAt(oldest);
             _changed = true;
+            ended--;
         }
     }
 

@@ -36,6 +36,16 @@ public sealed class SessionPolicy
     /// <summary>Most ended sessions kept per user, newest first, so a ledger stays small. Default 16.</summary>
     public int MaxEndedSessionsKept { get; set; } = 16;
 
+    /// <summary>
+    /// How long an ended session is kept whatever <see cref="MaxEndedSessionsKept"/> says (up to
+    /// <see cref="LedgerLimits.MaxEndedSessionsHeld"/>), so that a front's repeat of the login that
+    /// started it (DESIGN.md §8: a front repeats a call whose answer it did not get, for up to its
+    /// response timeout) finds it ended instead of starting it again, over whatever session replaced
+    /// it. Matters for bursts of logins to one account: at a limit of one, 90 logins at once end 89
+    /// sessions within a second. Default 1 min; keep it longer than the cluster's ResponseTimeout.
+    /// </summary>
+    public TimeSpan RepeatedCallWindow { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>The limit for one device type, or null when the type has none of its own.</summary>
     public int? LimitFor(string deviceType)
     {

@@ -14,6 +14,7 @@ public class HousekeepingTests
         MaxSessionsPerUser = 5,
         EndedSessionRetention = Retention,
         MaxEndedSessionsKept = maxEndedKept,
+        RepeatedCallWindow = TimeSpan.Zero, // the cap alone (RepeatedStartTests covers the window)
     };
 
     /// <summary>Sessions a..e logged in an hour apart, then ended in the order given, one minute apart from T0 + 10 h.</summary>

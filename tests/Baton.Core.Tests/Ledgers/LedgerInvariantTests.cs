@@ -60,6 +60,7 @@ public class LedgerInvariantTests
             RefreshReuseGrace = TimeSpan.FromSeconds(30),
             EndedSessionRetention = TimeSpan.FromMinutes(10),
             MaxEndedSessionsKept = 0,
+            RepeatedCallWindow = TimeSpan.Zero, // keep none at all: the cap alone
         },
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };

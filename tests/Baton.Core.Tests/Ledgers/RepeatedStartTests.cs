@@ -37,4 +37,51 @@ public class RepeatedStartTests
         Assert.Null(again.Outcome.Session);
         Assert.Equal(ErrorCode.SessionEnded, again.Outcome.Error);
     }
+
+    [Fact]
+    public void Apply_SameSessionIdAfterMoreLoginsThanTheEndedCap_RefusesInsteadOfStartingItAgain()
+    {
+        // 90 logins at once at a limit of one: the first one's session is replaced 89 times over.
+        var policy = new SessionPolicy { MaxSessionsPerUser = 1 };
+        var ledger = Empty;
+        for (var i = 0; i < 90; i++)
+        {
+            ledger = ledger.Then(Login($"s{i}"), T0 + TimeSpan.FromMilliseconds(i), policy);
+        }
+
+        var repeat = ledger.Run(Login("s0"), T0 + TimeSpan.FromSeconds(2), policy);
+
+        Assert.Equal(ErrorCode.SessionEnded, repeat.Outcome.Error);
+        Assert.False(repeat.Changed);
+        Assert.Equal("s89", Assert.Single(ledger.ActiveSessions).Id);
+    }
+
+    [Fact]
+    public void Apply_AfterTheRepeatWindow_EndedSessionsAreCappedAgain()
+    {
+        var policy = new SessionPolicy { MaxSessionsPerUser = 1 };
+        var ledger = Empty;
+        for (var i = 0; i < 40; i++)
+        {
+            ledger = ledger.Then(Login($"s{i}"), T0, policy);
+        }
+
+        var later = ledger.Then(Login("next"), T0 + policy.RepeatedCallWindow + TimeSpan.FromSeconds(1), policy);
+
+        Assert.Equal(39, ledger.Sessions.Count(s => s.State == SessionState.Ended));
+        Assert.Equal(policy.MaxEndedSessionsKept, later.Sessions.Count(s => s.State == SessionState.Ended));
+    }
+
+    [Fact]
+    public void Apply_BurstBeyondTheHardBound_KeepsAtMostMaxEndedSessionsHeld()
+    {
+        var policy = new SessionPolicy { MaxSessionsPerUser = 1 };
+        var ledger = Empty;
+        for (var i = 0; i < LedgerLimits.MaxEndedSessionsHeld + 10; i++)
+        {
+            ledger = ledger.Then(Login($"s{i}"), T0, policy);
+        }
+
+        Assert.Equal(LedgerLimits.MaxEndedSessionsHeld, ledger.Sessions.Count(s => s.State == SessionState.Ended));
+    }
 }
