@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Baton.Core.Audit;
@@ -28,7 +29,8 @@ public sealed class UserSessionStateJsonConverter : JsonConverter<UserSessionSta
         {
             var userId = root.GetProperty("userId").GetString() ?? throw new JsonException("The session state has no userId.");
             var version = root.GetProperty("version").GetInt64();
-            ledger = LedgerSerializer.Deserialize(userId, version, JsonSerializer.SerializeToUtf8Bytes(ledgerElement, StateJsonContext.Default.JsonElement));
+            // The ledger's own bytes as stored, not written out again: activation reads every user it wakes.
+            ledger = LedgerSerializer.Deserialize(userId, version, JsonMarshal.GetRawUtf8Value(ledgerElement));
         }
 
         var outbox = root.TryGetProperty("outbox", out var outboxElement)
@@ -62,5 +64,4 @@ public sealed class UserSessionStateJsonConverter : JsonConverter<UserSessionSta
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     UseStringEnumConverter = true)]
 [JsonSerializable(typeof(LoggedEvent[]))]
-[JsonSerializable(typeof(JsonElement))]
 internal sealed partial class StateJsonContext : JsonSerializerContext;

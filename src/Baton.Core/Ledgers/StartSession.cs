@@ -22,12 +22,13 @@ public sealed record StartSession(string SessionId, Device Device, string Refres
 
     private protected override StartSessionOutcome Decide(LedgerDraft draft)
     {
-        // The same start again (the front retried a call whose answer a dying silo lost, DESIGN.md §8):
-        // answer the session the first one started, and change nothing.
+        // The same start again (the front repeated a call whose answer it did not get, DESIGN.md §8):
+        // answer the session the first one started, as the first answer would have, and change
+        // nothing. It may have ended since (a burst of logins at a limit replaced it): its tokens
+        // then say so on first use, as they would have had the first answer arrived.
         if (draft.IndexOf(SessionId) is >= 0 and var existing)
         {
-            var session = draft.Sessions[existing];
-            return session.State == SessionState.Active ? new StartSessionOutcome(session, []) : StartSessionOutcome.Ended;
+            return new StartSessionOutcome(draft.Sessions[existing], []);
         }
 
         if (draft.ClosedFor is not null)
@@ -110,7 +111,4 @@ public sealed record StartSessionOutcome(Session? Session, ImmutableArray<Sessio
 
     /// <summary>Refused: the account is locked or deleted (<see cref="Ledger.ClosedFor"/>).</summary>
     public static StartSessionOutcome AccountClosed { get; } = new(null, [], ErrorCode.AccountLocked);
-
-    /// <summary>Refused: a repeated start of a session that has ended since the first one started it.</summary>
-    public static StartSessionOutcome Ended { get; } = new(null, [], ErrorCode.SessionEnded);
 }

@@ -5,8 +5,8 @@ namespace Baton.Core.Tests.Ledgers;
 
 /// <summary>
 /// A front retries a login whose answer a dying silo lost (DESIGN.md §8) with the same request, so
-/// the same session id: the ledger must answer the session the first attempt started, not start a
-/// second one in its place.
+/// the same session id: the ledger must answer the session the first attempt started (even if it has
+/// ended since), never start it again or a second one in its place.
 /// </summary>
 public class RepeatedStartTests
 {
@@ -27,19 +27,20 @@ public class RepeatedStartTests
     }
 
     [Fact]
-    public void Apply_SameSessionIdAfterItEnded_RefusesWithSessionEnded()
+    public void Apply_SameSessionIdAfterItEnded_AnswersTheEndedSessionAndChangesNothing()
     {
         var ended = Empty.Then(Login("a"), T0, Policy).Then(new EndSession("a", EndReason.Kicked), T0, Policy);
 
         var again = ended.Run(Login("a"), T0 + TimeSpan.FromSeconds(1), Policy);
 
         Assert.False(again.Changed);
-        Assert.Null(again.Outcome.Session);
-        Assert.Equal(ErrorCode.SessionEnded, again.Outcome.Error);
+        Assert.Null(again.Outcome.Error);
+        Assert.Equal(EndReason.Kicked, again.Outcome.Session!.EndReason);
+        Assert.Equal(SessionState.Ended, Assert.Single(again.Ledger.Sessions).State);
     }
 
     [Fact]
-    public void Apply_SameSessionIdAfterMoreLoginsThanTheEndedCap_RefusesInsteadOfStartingItAgain()
+    public void Apply_SameSessionIdAfterMoreLoginsThanTheEndedCap_AnswersItEndedInsteadOfStartingItAgain()
     {
         // 90 logins at once at a limit of one: the first one's session is replaced 89 times over.
         var policy = new SessionPolicy { MaxSessionsPerUser = 1 };
@@ -51,9 +52,10 @@ public class RepeatedStartTests
 
         var repeat = ledger.Run(Login("s0"), T0 + TimeSpan.FromSeconds(2), policy);
 
-        Assert.Equal(ErrorCode.SessionEnded, repeat.Outcome.Error);
         Assert.False(repeat.Changed);
-        Assert.Equal("s89", Assert.Single(ledger.ActiveSessions).Id);
+        Assert.Null(repeat.Outcome.Error);
+        Assert.Equal(EndReason.Replaced, repeat.Outcome.Session!.EndReason);
+        Assert.Equal("s89", Assert.Single(repeat.Ledger.ActiveSessions).Id);
     }
 
     [Fact]
