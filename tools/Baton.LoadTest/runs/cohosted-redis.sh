@@ -17,6 +17,8 @@ dotnet $TOOL --url "http://127.0.0.1:$api_port" --redis "127.0.0.1:$redis_port" 
   --duration "$duration" --json "$out/cohosted-redis.json" | tee "$out/cohosted-redis.txt"
 redis-cli -p "$redis_port" info memory | grep -E '^used_memory:' | tee "$out/cohosted-redis-memory.txt"
 redis-cli -p "$redis_port" dbsize | tee -a "$out/cohosted-redis-memory.txt"
+# The verified-token cache's hit rate over the whole run: cached ÷ (cached + verified).
+curl -fs "http://127.0.0.1:$api_port/metrics" | grep '^baton_tokens_access_validations_total' | tee "$out/cohosted-token-cache.txt"
 stop_baton
 
 # 2. The embedded default on SQLite, refresh only, right after (the same machine state as near as can be).
