@@ -9,7 +9,8 @@ namespace Baton.Storage.Redis;
 /// The grains' event log on Redis Streams (DESIGN.md §7): each user's audit entries in a stream of
 /// their own (<c>{prefix}:audit:{user}</c>, so reading one user's newest entries is one
 /// <c>XREVRANGE</c>), ended sessions also in one revocation stream (<c>{prefix}:revocations</c>) whose
-/// ids are the feed's cursors (<see cref="RedisStreamCursor"/>). One append is one Lua script that
+/// ids are the feed's cursors (<see cref="RedisStreamCursor"/>). One append is one Lua script (appends that queue
+/// while a call is in flight share the next call, see <see cref="RedisAppendBatcher"/>) that
 /// compares each event's <see cref="LoggedEvent.Sequence"/> with its producer's highest delivered one
 /// (one hash field per producer grain: a user's session grain, their identities grain) in the same script as its <c>XADD</c>s, so a repeated delivery is
 /// dropped even when two deliveries race, and what the log remembers for that grows with users, not events. Stream ids follow the events' time and never go
@@ -29,6 +30,7 @@ public sealed partial class RedisEventLog : IEventLog, IAuditLog, IRevocationLog
     private readonly RedisChannel _notices;
     private readonly RedisKey _delivered;
     private readonly int _auditPerUser;
+    private readonly RedisAppendBatcher _appends;
     private readonly SemaphoreSlim _subscribing = new(1, 1);
     private TaskCompletionSource _signal = NewSignal();
     private bool _subscribed;
@@ -57,23 +59,31 @@ public sealed partial class RedisEventLog : IEventLog, IAuditLog, IRevocationLog
         _notices = RedisChannel.Literal($"{_prefix}:revocations:appended");
         _delivered = $"{_prefix}:delivered";
         _auditPerUser = options.AuditEntriesPerUser;
+        _appends = new RedisAppendBatcher(SendAsync);
         _connection.ConnectionRestored += OnConnectionRestored;
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Appends of all grains of this process are group-committed (<see cref="RedisAppendBatcher"/>):
+    /// those that queue while one script call is in flight go out together in the next, in the order
+    /// they were queued. A failed call fails every append it carried.
+    /// </remarks>
     public async Task AppendAsync(IReadOnlyList<LoggedEvent> events, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(events);
-        if (events.Count == 0)
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (events.Count > 0)
         {
-            return;
+            await _appends.AppendAsync(Encode(events), cancellationToken);
         }
+    }
 
-        var keys = new RedisKey[3 + events.Count];
-        keys[0] = _revocations;
-        keys[1] = _auditUsers;
-        keys[2] = _delivered;
-        var values = new List<RedisValue>(3 + (events.Count * 24)) { _notices.ToString(), events.Count, _auditPerUser };
+    /// <summary>The script's keys and arguments for <paramref name="events"/>; refuses an event without sequence.</summary>
+    private RedisAppend Encode(IReadOnlyList<LoggedEvent> events)
+    {
+        var keys = new RedisKey[events.Count];
+        var values = new List<RedisValue>(events.Count * 24);
         for (var i = 0; i < events.Count; i++)
         {
             var (id, producer, sequence, e) = events[i];
@@ -82,7 +92,7 @@ public sealed partial class RedisEventLog : IEventLog, IAuditLog, IRevocationLog
                 throw new ArgumentException($"Event {id} has no sequence: the Redis log drops repeats by each producer's highest sequence.", nameof(events));
             }
 
-            keys[3 + i] = AuditKey(e.UserId);
+            keys[i] = AuditKey(e.UserId);
             var at = Math.Max(0, e.At.ToUnixTimeMilliseconds());
             values.Add(at);
             values.Add(e.UserId);
@@ -94,7 +104,39 @@ public sealed partial class RedisEventLog : IEventLog, IAuditLog, IRevocationLog
                 : []);
         }
 
-        var result = await RedisErrors.RunAsync(() => _database.ScriptEvaluateAsync(RedisEventLogScripts.Append, keys, [.. values]), cancellationToken);
+        return new RedisAppend(keys, [.. values]);
+    }
+
+    /// <summary>
+    /// One script call for a batch of appends, their events in order. Every key carries the
+    /// <c>{prefix}</c> hash tag, so a batch stays on one Redis Cluster slot.
+    /// </summary>
+    private async Task SendAsync(IReadOnlyList<RedisAppend> batch, CancellationToken cancellationToken)
+    {
+        var (events, arguments) = (0, 0);
+        foreach (var append in batch)
+        {
+            events += append.Count;
+            arguments += append.Values.Length;
+        }
+
+        var keys = new RedisKey[3 + events];
+        keys[0] = _revocations;
+        keys[1] = _auditUsers;
+        keys[2] = _delivered;
+        var values = new RedisValue[3 + arguments];
+        values[0] = _notices.ToString();
+        values[1] = events;
+        values[2] = _auditPerUser;
+        var (k, v) = (3, 3);
+        foreach (var append in batch)
+        {
+            append.AuditKeys.CopyTo(keys, k);
+            append.Values.CopyTo(values, v);
+            (k, v) = (k + append.Count, v + append.Values.Length);
+        }
+
+        var result = await RedisErrors.RunAsync(() => _database.ScriptEvaluateAsync(RedisEventLogScripts.Append, keys, values), cancellationToken);
         if (!((RedisValue[])result!)[1].IsNullOrEmpty)
         {
             Signal(); // a waiter in this process need not wait for the notice to come back
@@ -143,6 +185,7 @@ public sealed partial class RedisEventLog : IEventLog, IAuditLog, IRevocationLog
         }
 
         _disposed = true;
+        await _appends.DisposeAsync();
         _connection.ConnectionRestored -= OnConnectionRestored;
         if (_subscribed)
         {
