@@ -7,7 +7,8 @@ import re
 import sys
 from collections import Counter
 
-# Inclusive shares: a sample counts once under each of these if any frame of its stack matches.
+# Inclusive shares: a sample counts once under each of these if its thread's name (perf's first
+# line of the sample) or any frame of its stack matches.
 FRAMES = [
     ("Kestrel request loop", r"HttpProtocol\+<ProcessRequests>"),
     ("forwarded headers", r"ForwardedHeadersMiddleware::Invoke"),
@@ -28,8 +29,12 @@ FRAMES = [
     ("token minting", r"TokenService::(Create|Issue|Sign|Mint)"),
     ("OpenTelemetry", r"\[OpenTelemetry"),
     ("metrics (System.Diagnostics.Metrics)", r"System\.Diagnostics\.Metrics"),
-    ("logging", r"Microsoft\.Extensions\.Logging|LoggerMessage"),
-    ("GC", r"gc_heap|WKS::|SVR::|GCHeap"),
+    ("logging (scopes, loggers)", r"Microsoft\.Extensions\.Logging\.[A-Za-z.]*Logger[A-Za-z]*(`1)?(\[[^]]*\])?(\+[A-Za-z]+)?::"),
+    ("JSON response", r"HttpResultsHelper::WriteResultAsJsonAsync"),
+    ("GC threads", r"^\.NET (Server GC|BGC)"),
+    ("the JIT's tiering thread", r"^\.NET Tiered Com"),
+    ("thread-pool spinning (sched_yield)", r"sched_yield"),
+    ("socket sends", r"tcp_sendmsg|__sys_sendto|sendmsg"),
     ("thread pool dispatch", r"ThreadPoolWorkQueue::Dispatch|PortableThreadPool"),
 ]
 
@@ -74,5 +79,5 @@ for name, n in leaves.most_common(25):
 print("\nunder these frames (inclusive):")
 for label, pattern in FRAMES:
     rx = re.compile(pattern)
-    n = sum(1 for _, frames in samples if any(rx.search(f) for f in frames))
+    n = sum(1 for header, frames in samples if rx.search(header) or any(rx.search(f) for f in frames))
     print(f"  {100.0 * n / total:5.1f}%  {label}")
