@@ -19,7 +19,12 @@ baton_env=(
 
 pid=
 cleanup() {
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+  # Baton first, and wait for it: a node whose Redis went first can hang in its graceful shutdown.
+  if [ -n "$pid" ]; then
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  fi
   redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
