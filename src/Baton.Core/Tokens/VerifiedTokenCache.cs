@@ -24,13 +24,14 @@ internal sealed class VerifiedTokenCache
     private static readonly KeyValuePair<string, object?> Refused = new("result", "refused");
 
     private readonly int _generationSize;
-    private Generations _generations = new(new ConcurrentDictionary<string, AccessTokenClaims>(StringComparer.Ordinal));
+    private Generations _generations;
 
     /// <summary>A cache of at most <paramref name="capacity"/> tokens; 0 keeps none.</summary>
     public VerifiedTokenCache(int capacity)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(capacity);
         _generationSize = capacity / 2;
+        _generations = new(NewGeneration());
     }
 
     /// <summary>Counts a validation the cache could not answer, by whether it passed.</summary>
@@ -68,7 +69,7 @@ internal sealed class VerifiedTokenCache
         if (generations.Newer.TryAdd(token, claims) && Interlocked.Increment(ref generations.Added) == _generationSize)
         {
             // Exactly one caller sees the count reach the size, so one turn per generation.
-            Volatile.Write(ref _generations, new Generations(new ConcurrentDictionary<string, AccessTokenClaims>(StringComparer.Ordinal), generations.Newer));
+            Volatile.Write(ref _generations, new Generations(NewGeneration(), generations.Newer));
         }
     }
 
@@ -89,6 +90,10 @@ internal sealed class VerifiedTokenCache
             return generations.Newer.Count + (generations.Older?.Count ?? 0);
         }
     }
+
+    /// <summary>Sized for a whole generation up front, so filling one never rehashes it.</summary>
+    private ConcurrentDictionary<string, AccessTokenClaims> NewGeneration() =>
+        new(Environment.ProcessorCount, Math.Min(_generationSize, 1 << 20) + 1, StringComparer.Ordinal);
 
     private sealed class Generations(ConcurrentDictionary<string, AccessTokenClaims> newer, ConcurrentDictionary<string, AccessTokenClaims>? older = null)
     {

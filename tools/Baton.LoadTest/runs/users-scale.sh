@@ -16,7 +16,7 @@ api_port=${API_PORT:-5732}
 start_cohosted "$out/scale.log"
 
 memory() { redis-cli -p "$redis_port" info memory | sed -n 's/^used_memory:\([0-9]*\).*/\1/p'; }
-rss() { awk '/VmRSS/ {printf "%d", $2 * 1024}' "/proc/$pid/status"; }
+rss() { awk '/VmRSS/ {printf "%.0f", $2 * 1024}' "/proc/$pid/status"; }
 # One refresh run warms the process up (JIT, pools) before anything is measured.
 dotnet $TOOL --url "http://127.0.0.1:$api_port" --scenario refresh --users 200 --duration 5 --warmup 5 --no-baselines >/dev/null
 m0=$(memory); r0=$(rss)
